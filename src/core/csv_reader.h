@@ -1,0 +1,59 @@
+#pragma once
+/// Streaming RFC 4180 reader: constant memory in the input's size.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace aigc {
+
+/// Where a field starts: 1-based line, and column in characters.
+struct FieldPos {
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+};
+
+/// Reads records one at a time. Accepts LF or CRLF, quoted fields holding
+/// commas, doubled quotes and newlines; strips one leading UTF-8 BOM. Throws
+/// CsvError (naming file, line, column) on invalid UTF-8, a NUL byte, an
+/// unterminated quoted field, or a quote inside an unquoted field or after a
+/// closing quote. Ragged rows are the caller's business: size() may vary.
+class CsvReader {
+ public:
+  /// Reads the file at `path`; "-" reads standard input. Throws DataError if
+  /// it cannot be opened.
+  explicit CsvReader(const std::string& path);
+  /// Reads an in-memory buffer (embedded seeds, tests); `name` is used in
+  /// messages. The buffer must outlive the reader.
+  CsvReader(std::string_view data, std::string name);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  /// Advances to the next record; false at end of input.
+  bool next();
+  /// Number of fields in the current record.
+  std::size_t size() const;
+  /// Field i of the current record, unescaped; valid until the next next().
+  std::string_view field(std::size_t i) const;
+  /// Whether field i was quoted in the input (distinguishes "" from nothing).
+  bool quoted(std::size_t i) const;
+  /// Where field i of the current record starts.
+  FieldPos position(std::size_t i) const;
+  /// Line on which the current record starts.
+  std::uint64_t record_line() const;
+  /// The name used in messages (the path, or "<stdin>").
+  const std::string& name() const;
+  /// Bytes consumed so far, and the input's total size when known (else 0):
+  /// for progress reports.
+  std::uint64_t bytes_read() const;
+  std::uint64_t total_bytes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aigc
