@@ -26,7 +26,10 @@ class CsvWriter {
   std::ostream& out_;
   bool crlf_;
   bool first_in_row_ = true;
+  bool row_is_one_empty_field_ = false;  ///< so a lone empty field is written as ""
   std::string buffer_;
+
+  void drain();  ///< writes buffer_ to out_ without flushing out_
 };
 
 }  // namespace aigc

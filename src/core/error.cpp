@@ -13,15 +13,15 @@ CsvError::CsvError(Location where, const std::string& message)
       where_(std::move(where)),
       reason_(message) {}
 
-static std::string summarize(const std::vector<DataIssue>& issues, std::uint64_t suppressed) {
+static std::string summarize(const std::vector<DataIssue>& issues, bool stopped_early) {
   std::string s;
   for (const auto& i : issues) s += i.format() + "\n";
-  if (suppressed > 0) s += "... and " + std::to_string(suppressed) + " more errors\n";
+  if (stopped_early) s += "(stopped after " + std::to_string(issues.size()) + " errors; there may be more)\n";
   if (!s.empty()) s.pop_back();
   return s;
 }
 
-LoadError::LoadError(std::vector<DataIssue> issues, std::uint64_t suppressed)
-    : DataError(summarize(issues, suppressed)), issues_(std::move(issues)), suppressed_(suppressed) {}
+LoadError::LoadError(std::vector<DataIssue> issues, bool stopped_early)
+    : DataError(summarize(issues, stopped_early)), issues_(std::move(issues)), stopped_early_(stopped_early) {}
 
 }  // namespace aigc

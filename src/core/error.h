@@ -59,14 +59,14 @@ class CsvError : public DataError {
 /// A refused file: every issue found (up to a limit), nothing loaded.
 class LoadError : public DataError {
  public:
-  LoadError(std::vector<DataIssue> issues, std::uint64_t suppressed);
+  /// `stopped_early`: reading stopped at the error limit, so there may be more.
+  LoadError(std::vector<DataIssue> issues, bool stopped_early);
   const std::vector<DataIssue>& issues() const noexcept { return issues_; }
-  /// How many more issues were found but not kept.
-  std::uint64_t suppressed() const noexcept { return suppressed_; }
+  bool stopped_early() const noexcept { return stopped_early_; }
 
  private:
   std::vector<DataIssue> issues_;
-  std::uint64_t suppressed_;
+  bool stopped_early_;
 };
 
 }  // namespace aigc

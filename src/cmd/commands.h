@@ -1,0 +1,19 @@
+#pragma once
+/// The command layer: one file per subcommand, each with a setup_X that
+/// declares its options on CLI11 and a callback that calls the core. This is
+/// the only code that includes CLI11 or prints.
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace aigc::cmd {
+
+/// Options that every subcommand shares.
+struct GlobalOptions {
+  std::string db;  ///< --db; empty: $AIGC_DB, then the default path
+};
+
+void setup_build(CLI::App& app, GlobalOptions& global);
+void setup_load(CLI::App& app, GlobalOptions& global);
+void setup_import(CLI::App& app, GlobalOptions& global);
+
+}  // namespace aigc::cmd

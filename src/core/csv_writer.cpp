@@ -1,0 +1,68 @@
+#include "core/csv_writer.h"
+
+#include "core/error.h"
+
+namespace aigc {
+
+namespace {
+constexpr std::size_t kFlushAt = 64 * 1024;
+}
+
+CsvWriter::CsvWriter(std::ostream& out, bool crlf) : out_(out), crlf_(crlf) { buffer_.reserve(kFlushAt + 4096); }
+
+CsvWriter::~CsvWriter() {
+  try {
+    flush();
+  } catch (...) {
+    // A destructor must not throw; callers who care call flush() themselves.
+  }
+}
+
+void CsvWriter::field(std::string_view value) {
+  if (!first_in_row_) buffer_ += ',';
+  row_is_one_empty_field_ = first_in_row_ && value.empty();
+  first_in_row_ = false;
+  // RFC 4180: only , " CR and LF need quoting; spaces are data.
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    buffer_.append(value);
+  } else {
+    buffer_ += '"';
+    for (std::size_t start = 0;;) {
+      std::size_t q = value.find('"', start);
+      if (q == std::string_view::npos) {
+        buffer_.append(value.substr(start));
+        break;
+      }
+      buffer_.append(value.substr(start, q + 1 - start));
+      buffer_ += '"';
+      start = q + 1;
+    }
+    buffer_ += '"';
+  }
+  if (buffer_.size() > kFlushAt) drain();
+}
+
+void CsvWriter::end_row() {
+  // A row of one empty field would be a blank line; write it as "" instead.
+  if (row_is_one_empty_field_) buffer_ += "\"\"";
+  buffer_ += crlf_ ? "\r\n" : "\n";
+  first_in_row_ = true;
+  row_is_one_empty_field_ = false;
+  if (buffer_.size() > kFlushAt) drain();
+}
+
+void CsvWriter::drain() {
+  if (!buffer_.empty()) {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+  if (!out_) throw DataError("cannot write CSV output: the output stream failed");
+}
+
+void CsvWriter::flush() {
+  drain();
+  out_.flush();
+  if (!out_) throw DataError("cannot write CSV output: the output stream failed");
+}
+
+}  // namespace aigc

@@ -1,0 +1,60 @@
+#pragma once
+/// Opening the warehouse, and the small SQL helpers every module needs.
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Database.h>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace aigc {
+
+namespace fs = std::filesystem;
+
+/// Where the warehouse lives when neither --db nor AIGC_DB names one:
+/// $XDG_DATA_HOME/aigc/warehouse.db, else ~/.local/share/aigc/warehouse.db.
+fs::path default_warehouse_path();
+
+/// `flag` (from --db) if not empty, else $AIGC_DB if set, else the default.
+fs::path resolve_warehouse_path(const std::string& flag);
+
+enum class Access { read_only, read_write };
+
+/// Opens an existing warehouse with foreign keys enforced and a busy timeout.
+/// Throws DataError naming the path if it is missing, unreadable or not a
+/// SQLite database.
+SQLite::Database open_database(const fs::path& path, Access access);
+
+/// Double-quotes an SQL identifier ("a""b").
+std::string quote_identifier(std::string_view name);
+
+/// Quotes a value as an SQL string literal, for messages only (never for SQL).
+std::string quote_literal(std::string_view value);
+
+/// A prepared statement on the raw C API, for hot loops that bind
+/// string_views without copying (SQLiteCpp binds only NUL-terminated text).
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, std::string_view sql);
+  ~RawStatement();
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+  RawStatement(RawStatement&& other) noexcept;
+
+  sqlite3_stmt* get() const noexcept { return stmt_; }
+  /// Binds text that must stay alive until the next step().
+  void bind_text(int index, std::string_view value);
+  void bind_int64(int index, std::int64_t value);
+  void bind_double(int index, double value);
+  void bind_null(int index);
+  /// SQLITE_ROW, SQLITE_DONE, or an error code (the statement is then reset
+  /// on the caller's reset()).
+  int step() noexcept;
+  void reset() noexcept;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace aigc

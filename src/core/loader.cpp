@@ -1,0 +1,523 @@
+#include "core/loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "core/database.h"
+#include "core/error.h"
+#include "core/suggest.h"
+#include "core/table_info.h"
+#include "core/value.h"
+
+namespace aigc {
+
+void exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    throw DataError(msg);
+  }
+}
+
+Savepoint::Savepoint(sqlite3* db, std::string name) : db_(db), name_(std::move(name)) {
+  exec(db_, "SAVEPOINT " + quote_identifier(name_));
+}
+
+Savepoint::~Savepoint() {
+  if (done_) return;
+  // Destructors never throw: a failed rollback leaves SQLite's own recovery
+  // (the journal) to restore the file.
+  sqlite3_exec(db_, ("ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_)).c_str(), nullptr,
+               nullptr, nullptr);
+}
+
+void Savepoint::release() {
+  exec(db_, "RELEASE " + quote_identifier(name_));
+  done_ = true;
+}
+
+namespace {
+
+constexpr std::uint64_t kProgressEvery = 16384;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// Shortens a value for a message: at most 60 characters, quoted.
+std::string show(std::string_view v) {
+  std::string s(v.substr(0, 180));
+  // Do not cut a UTF-8 sequence in half.
+  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80 && s.size() == 180) s.pop_back();
+  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0 && s.size() == 180) s.pop_back();
+  return quote_literal(s) + (v.size() > 180 ? "..." : "");
+}
+
+/// Collects issues up to the limit.
+class IssueList {
+ public:
+  IssueList(std::string file, std::size_t limit) : file_(std::move(file)), limit_(limit) {}
+  void add(FieldPos pos, std::string column, std::string message) {
+    if (full()) {
+      stopped_ = true;
+      return;
+    }
+    issues_.push_back({{file_, pos.line, pos.column}, std::move(column), std::move(message)});
+  }
+  bool full() const { return issues_.size() >= limit_; }
+  bool empty() const { return issues_.empty(); }
+  std::size_t size() const { return issues_.size(); }
+  [[noreturn]] void raise() {
+    std::stable_sort(issues_.begin(), issues_.end(), [](const DataIssue& a, const DataIssue& b) {
+      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+    throw LoadError(std::move(issues_), stopped_ || full());
+  }
+
+ private:
+  std::string file_;
+  std::size_t limit_;
+  std::vector<DataIssue> issues_;
+  bool stopped_ = false;
+};
+
+/// The header mapped onto a table: for each CSV field, the column index.
+struct HeaderMap {
+  std::vector<std::size_t> field_to_column;
+};
+
+HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues) {
+  HeaderMap map;
+  std::vector<std::string> all;
+  for (const auto& c : table.columns) all.push_back(c.name);
+  std::set<std::size_t> seen;
+  for (std::size_t f = 0; f < csv.size(); ++f) {
+    std::string name(csv.field(f));
+    int idx = table.find_column(name);
+    if (name.empty()) {
+      issues.add(csv.position(f), "", "empty column name in the header");
+    } else if (idx < 0) {
+      std::string msg = "unknown column " + quote_literal(name) + " for table " + table.name;
+      if (auto hint = did_you_mean(name, all); !hint.empty()) msg += "; " + hint;
+      issues.add(csv.position(f), name, msg);
+    } else if (!seen.insert(static_cast<std::size_t>(idx)).second) {
+      issues.add(csv.position(f), name, "column named twice in the header");
+    }
+    map.field_to_column.push_back(idx < 0 ? 0 : static_cast<std::size_t>(idx));
+  }
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& col = table.columns[c];
+    // An INTEGER PRIMARY KEY is the rowid: SQLite fills it when left out.
+    bool rowid_alias = col.pk_position > 0 && col.type == ColumnType::integer && table.primary_key().size() == 1;
+    if (col.not_null && !col.has_default && !rowid_alias && !seen.count(c))
+      issues.add({csv.record_line(), 1}, col.name, "required column is missing from the header (it is NOT NULL and has no default)");
+  }
+  return map;
+}
+
+/// Converts field text to a value of the column's type; nullopt + message on failure.
+std::optional<Value> convert(std::string_view text, bool quoted, const TableColumn& col, std::string& why) {
+  Value v;
+  if (text.empty() && (!quoted || col.type == ColumnType::integer || col.type == ColumnType::real)) {
+    if (col.not_null) {
+      why = "a value is required (the column is NOT NULL)";
+      return std::nullopt;
+    }
+    return v;  // NULL
+  }
+  switch (col.type) {
+    case ColumnType::integer: {
+      if (parse_integer(text, v.i)) {
+        v.kind = Value::Kind::integer;
+        return v;
+      }
+      double d;
+      if (parse_real(text, d) && d == static_cast<double>(static_cast<std::int64_t>(d)) && std::abs(d) < 9.2e18) {
+        v.kind = Value::Kind::integer;
+        v.i = static_cast<std::int64_t>(d);
+        return v;
+      }
+      why = "expected an integer, got " + show(text);
+      return std::nullopt;
+    }
+    case ColumnType::real:
+      if (parse_real(text, v.d)) {
+        v.kind = Value::Kind::real;
+        return v;
+      }
+      why = "expected a number, got " + show(text);
+      return std::nullopt;
+    case ColumnType::any:
+      return exact_value(text);
+    case ColumnType::text:
+    case ColumnType::blob:
+      v.kind = Value::Kind::text;
+      v.s = text;
+      return v;
+  }
+  return v;
+}
+
+void bind(RawStatement& st, int index, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::null: st.bind_null(index); break;
+    case Value::Kind::integer: st.bind_int64(index, v.i); break;
+    case Value::Kind::real: st.bind_double(index, v.d); break;
+    case Value::Kind::text: st.bind_text(index, v.s); break;
+  }
+}
+
+std::string render(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::null: return "NULL";
+    case Value::Kind::integer: return std::to_string(v.i);
+    case Value::Kind::real: {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%.15g", v.d);
+      return buf;
+    }
+    case Value::Kind::text: return show(v.s);
+  }
+  return "";
+}
+
+/// A value kept past the current record (a forward reference to re-check).
+struct OwnedValue {
+  Value::Kind kind;
+  std::int64_t i;
+  double d;
+  std::string s;
+  Value view() const { return Value{kind, i, d, s}; }
+};
+
+/// A row's reference to a row of the same table not yet seen.
+struct PendingReference {
+  std::size_t fk;
+  std::vector<OwnedValue> values;
+  FieldPos pos;
+};
+
+/// Column names named in an SQLite constraint message ("UNIQUE constraint
+/// failed: t.a, t.b"), or every column identifier inside a CHECK expression.
+std::vector<std::size_t> columns_in(const std::string& text, const TableInfo& table) {
+  std::vector<std::size_t> found;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    auto dot = word.rfind('.');
+    std::string name = dot == std::string::npos ? word : word.substr(dot + 1);
+    int idx = table.find_column(name);
+    if (idx >= 0 && std::find(found.begin(), found.end(), static_cast<std::size_t>(idx)) == found.end())
+      found.push_back(static_cast<std::size_t>(idx));
+    word.clear();
+  };
+  bool in_string = false;
+  for (char c : text) {
+    if (c == '\'') {
+      in_string = !in_string;
+      word.clear();
+      continue;
+    }
+    if (in_string) continue;
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || (static_cast<unsigned char>(c) >= 0x80))
+      word += c;
+    else
+      flush();
+  }
+  flush();
+  return found;
+}
+
+/// The shared row loop of load and import.
+class RowLoader {
+ public:
+  RowLoader(sqlite3* db, CsvReader& csv, const TableInfo& table, const LoadOptions& options, IssueList& issues)
+      : db_(db), csv_(csv), table_(table), options_(options), issues_(issues) {}
+
+  LoadSummary run(const HeaderMap& header) {
+    header_ = header;
+    prepare();
+    LoadSummary summary;
+    summary.table = table_.name;
+    std::vector<Value> values(header_.field_to_column.size());
+    while (!issues_.full() && csv_.next()) {
+      ++summary.rows;
+      if (summary.rows % kProgressEvery == 0 && options_.progress)
+        options_.progress({summary.rows, csv_.bytes_read(), csv_.total_bytes()});
+      const bool converted = convert_row(values);
+      if (!converted && bad_fields_.empty()) continue;  // ragged: nothing to check further
+      const bool referenced = check_references(values);
+      if (!converted || !referenced) continue;
+      bool existed = options_.upsert && exists(values);
+      int rc = insert(values);
+      if (rc == SQLITE_DONE) {
+        (existed ? summary.replaced : summary.added) += 1;
+      } else {
+        report_step_error(rc, values);
+      }
+    }
+    recheck_pending();
+    if (options_.progress) options_.progress({summary.rows, csv_.bytes_read(), csv_.total_bytes()});
+    return summary;
+  }
+
+ private:
+  void prepare() {
+    std::string cols, params, update;
+    for (std::size_t f = 0; f < header_.field_to_column.size(); ++f) {
+      const auto& name = quote_identifier(table_.columns[header_.field_to_column[f]].name);
+      cols += (f ? ", " : "") + name;
+      params += (f ? ", ?" : "?") + std::to_string(f + 1);
+      update += (update.empty() ? "" : ", ") + name + " = excluded." + name;
+    }
+    std::string sql = "INSERT INTO " + quote_identifier(table_.name) + " (" + cols + ") VALUES (" + params + ")";
+    if (options_.upsert) {
+      auto pk = table_.primary_key();
+      std::string key, where;
+      for (std::size_t k = 0; k < pk.size(); ++k) {
+        auto field = field_of(pk[k]);
+        if (!field) throw UsageError("--upsert needs the key column " + table_.columns[pk[k]].name + " in the header");
+        key += (k ? ", " : "") + quote_identifier(table_.columns[pk[k]].name);
+        where += std::string(k ? " AND " : "") + quote_identifier(table_.columns[pk[k]].name) + " = ?" +
+                 std::to_string(*field + 1);
+      }
+      if (pk.empty()) throw UsageError("--upsert needs a primary key; table " + table_.name + " has none");
+      sql += " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
+      exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where);
+    }
+    insert_.emplace(db_, sql);
+    for (const auto& fk : table_.foreign_keys) {
+      std::string where;
+      for (std::size_t k = 0; k < fk.parent_columns.size(); ++k)
+        where += std::string(k ? " AND " : "") + quote_identifier(fk.parent_columns[k]) + " = ?" + std::to_string(k + 1);
+      lookups_.emplace_back(db_, "SELECT 1 FROM " + quote_identifier(fk.parent_table) + " WHERE " + where + " LIMIT 1");
+    }
+  }
+
+  std::optional<std::size_t> field_of(std::size_t column) const {
+    for (std::size_t f = 0; f < header_.field_to_column.size(); ++f)
+      if (header_.field_to_column[f] == column) return f;
+    return std::nullopt;
+  }
+
+  bool convert_row(std::vector<Value>& values) {
+    const std::size_t expected = header_.field_to_column.size();
+    bad_fields_.clear();
+    if (csv_.size() != expected) {
+      bool blank = csv_.size() == 1 && csv_.field(0).empty() && !csv_.quoted(0);
+      FieldPos where = csv_.size() > expected ? csv_.position(expected) : csv_.position(csv_.size() - 1);
+      issues_.add(where, "",
+                  blank ? "empty line; expected " + std::to_string(expected) + " fields"
+                        : "expected " + std::to_string(expected) + " fields as in the header, found " +
+                              std::to_string(csv_.size()));
+      return false;
+    }
+    bool ok = true;
+    std::string why;
+    for (std::size_t f = 0; f < expected; ++f) {
+      const auto& col = table_.columns[header_.field_to_column[f]];
+      auto v = convert(csv_.field(f), csv_.quoted(f), col, why);
+      if (!v) {
+        issues_.add(csv_.position(f), col.name, why);
+        bad_fields_.push_back(f);
+        ok = false;
+      } else {
+        values[f] = *v;
+      }
+    }
+    return ok;
+  }
+
+  /// Foreign keys are checked here, row by row, so a dangling reference is
+  /// reported at its own line and column (SQLite's own check would only say
+  /// that some row somewhere is wrong).
+  bool check_references(const std::vector<Value>& values) {
+    bool ok = true;
+    for (std::size_t k = 0; k < table_.foreign_keys.size(); ++k) {
+      const auto& fk = table_.foreign_keys[k];
+      std::vector<Value> key;
+      std::optional<std::size_t> first_field;
+      bool has_null = false;
+      for (auto c : fk.child_columns) {
+        auto f = field_of(c);
+        if (!f || values[*f].kind == Value::Kind::null ||
+            std::find(bad_fields_.begin(), bad_fields_.end(), *f) != bad_fields_.end()) {
+          has_null = true;  // a NULL (or defaulted, or already refused) reference: nothing to look up
+          break;
+        }
+        if (!first_field) first_field = f;
+        key.push_back(values[*f]);
+      }
+      if (has_null) continue;
+      if (parent_has(k, key)) continue;
+      if (lower(fk.parent_table) == lower(table_.name)) {
+        // May refer to a row further down the file: check again at the end.
+        PendingReference p{k, {}, csv_.position(*first_field)};
+        for (const auto& v : key) p.values.push_back({v.kind, v.i, v.d, std::string(v.s)});
+        pending_.push_back(std::move(p));
+        continue;
+      }
+      issues_.add(csv_.position(*first_field), table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
+      ok = false;
+    }
+    return ok;
+  }
+
+  bool parent_has(std::size_t k, const std::vector<Value>& key) {
+    auto& st = lookups_[k];
+    for (std::size_t i = 0; i < key.size(); ++i) bind(st, static_cast<int>(i + 1), key[i]);
+    int rc = st.step();
+    st.reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db_));
+    return rc == SQLITE_ROW;
+  }
+
+  std::string missing_parent(const ForeignKey& fk, const std::vector<Value>& key) const {
+    std::string cols, vals;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      cols += (i ? ", " : "") + fk.parent_columns[i];
+      vals += (i ? ", " : "") + render(key[i]);
+    }
+    return "no " + fk.parent_table + " row has " + cols + " = " + vals + " (foreign key)";
+  }
+
+  void recheck_pending() {
+    for (const auto& p : pending_) {
+      std::vector<Value> key;
+      for (const auto& v : p.values) key.push_back(v.view());
+      if (!parent_has(p.fk, key)) {
+        const auto& fk = table_.foreign_keys[p.fk];
+        issues_.add(p.pos, table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
+      }
+    }
+  }
+
+  bool exists(const std::vector<Value>& values) {
+    // The lookup names only the key's fields (?N = field N), so bind those.
+    const int params = sqlite3_bind_parameter_count(exists_->get());
+    for (int f = 0; f < params; ++f) bind(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
+    int rc = exists_->step();
+    exists_->reset();
+    return rc == SQLITE_ROW;
+  }
+
+  int insert(const std::vector<Value>& values) {
+    for (std::size_t f = 0; f < values.size(); ++f) bind(*insert_, static_cast<int>(f + 1), values[f]);
+    int rc = insert_->step();
+    insert_->reset();
+    return rc;
+  }
+
+  void report_step_error(int rc, const std::vector<Value>& values) {
+    const int ext = sqlite3_extended_errcode(db_);
+    const std::string msg = sqlite3_errmsg(db_);
+    if ((rc & 0xff) != SQLITE_CONSTRAINT) throw DataError(csv_.name() + ":" + std::to_string(csv_.record_line()) + ": " + msg);
+    auto cols = columns_in(msg.substr(msg.find(':') == std::string::npos ? 0 : msg.find(':') + 1), table_);
+    // A plain index rather than std::optional: g++ 12 warns falsely on the latter here.
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t field = none;
+    if (!cols.empty())
+      if (auto f = field_of(cols[0])) field = *f;
+    FieldPos where = field != none ? csv_.position(field) : FieldPos{csv_.record_line(), 1};
+    std::string column = cols.empty() ? "" : table_.columns[cols[0]].name;
+    std::string what;
+    if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) {
+      std::string names, vals;
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        auto f = field_of(cols[i]);
+        names += (i ? ", " : "") + table_.columns[cols[i]].name;
+        vals += (i ? ", " : "") + (f ? render(values[*f]) : "?");
+      }
+      what = "duplicate key: a row with " + names + " = " + vals + " already exists";
+    } else if (ext == SQLITE_CONSTRAINT_CHECK) {
+      std::string expr = msg.substr(msg.find(':') + 2);
+      what = "value " + (field != none ? render(values[field]) : std::string("?")) + " breaks the rule CHECK (" + expr + ")";
+    } else if (ext == SQLITE_CONSTRAINT_NOTNULL) {
+      what = "a value is required (the column is NOT NULL)";
+    } else {
+      what = msg;
+    }
+    issues_.add(where, column, what);
+  }
+
+  sqlite3* db_;
+  CsvReader& csv_;
+  const TableInfo& table_;
+  const LoadOptions& options_;
+  IssueList& issues_;
+  HeaderMap header_;
+  std::optional<RawStatement> insert_;
+  std::optional<RawStatement> exists_;
+  std::vector<RawStatement> lookups_;
+  std::vector<PendingReference> pending_;
+  std::vector<std::size_t> bad_fields_;  ///< fields of the current row that failed conversion
+};
+
+/// Reads the header record, or reports an empty file.
+bool read_header(CsvReader& csv, IssueList& issues) {
+  if (csv.next()) return true;
+  issues.add({1, 1}, "", "the file is empty: expected a header row naming the columns");
+  return false;
+}
+
+}  // namespace
+
+LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, const LoadOptions& options) {
+  const TableInfo info = TableInfo::read(db, table);
+  IssueList issues(csv.name(), options.max_errors);
+  Savepoint savepoint(db, "aigc_load");
+  // Foreign keys are checked by the loader; deferring SQLite's own check to
+  // commit keeps it as a second line of defence without rejecting rows that
+  // refer to rows later in the same file.
+  exec(db, "PRAGMA defer_foreign_keys = ON");
+  if (!read_header(csv, issues)) issues.raise();
+  HeaderMap header = map_header(csv, info, issues);
+  if (!issues.empty()) issues.raise();
+  RowLoader loader(db, csv, info, options, issues);
+  LoadSummary summary = loader.run(header);
+  if (!issues.empty()) issues.raise();
+  savepoint.release();
+  return summary;
+}
+
+LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options) {
+  if (name.empty()) throw UsageError("the table name given with --as is empty");
+  if (lower(name).rfind("sqlite_", 0) == 0) throw UsageError("table names starting with sqlite_ are reserved: " + name);
+  IssueList issues(csv.name(), options.max_errors);
+  Savepoint savepoint(db, "aigc_import");
+  auto existing = table_names(db);
+  bool exists = std::any_of(existing.begin(), existing.end(), [&](const std::string& t) { return lower(t) == lower(name); });
+  if (exists && !options.replace_table)
+    throw UsageError("table " + name + " already exists; choose another name with --as, or pass --replace");
+  if (!read_header(csv, issues)) issues.raise();
+  std::string ddl = "CREATE TABLE " + quote_identifier(name) + " (";
+  std::set<std::string> seen;
+  for (std::size_t f = 0; f < csv.size(); ++f) {
+    std::string col(csv.field(f));
+    if (col.empty())
+      issues.add(csv.position(f), "", "empty column name in the header");
+    else if (!seen.insert(lower(col)).second)
+      issues.add(csv.position(f), col, "column named twice in the header");
+    ddl += (f ? ", " : "") + quote_identifier(col) + " ANY";
+  }
+  ddl += ") STRICT";
+  if (!issues.empty()) issues.raise();
+  if (exists) exec(db, "DROP TABLE " + quote_identifier(name));
+  exec(db, ddl);
+  const TableInfo info = TableInfo::read(db, name);
+  HeaderMap header;
+  for (std::size_t f = 0; f < info.columns.size(); ++f) header.field_to_column.push_back(f);
+  RowLoader loader(db, csv, info, options, issues);
+  LoadSummary summary = loader.run(header);
+  if (!issues.empty()) issues.raise();
+  savepoint.release();
+  return summary;
+}
+
+}  // namespace aigc

@@ -1,0 +1,210 @@
+#include "core/warehouse.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/resources.h"
+#include "core/table_info.h"
+
+namespace aigc {
+
+namespace {
+
+std::string stem_of(const std::string& name) {
+  auto slash = name.find_last_of('/');
+  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  auto dot = base.rfind('.');
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+std::string read_whole(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw DataError("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void fsync_path(const fs::path& p, bool directory) {
+  int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+/// Removes temporary files of builds whose process is gone (killed builds).
+void remove_stale_builds(const fs::path& target) {
+  std::error_code ec;
+  const std::string prefix = "." + target.filename().string() + ".build-";
+  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string rest = name.substr(prefix.size());
+    pid_t pid = static_cast<pid_t>(std::atol(rest.c_str()));
+    if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;  // still running
+    fs::remove(entry.path(), ec);
+  }
+}
+
+/// Deletes the temporary file unless committed.
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(fs::path p) : path_(std::move(p)) {}
+  ~TempFileGuard() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove(path_, ec);
+    fs::remove(fs::path(path_.string() + "-journal"), ec);
+  }
+  void keep() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+BuildSources BuildSources::embedded() {
+  BuildSources s;
+  for (const auto& r : embedded_files("schema/")) s.schema.push_back({std::string(r.path), std::string(r.data)});
+  for (const auto& r : embedded_files("seeds/")) s.seeds.push_back({std::string(r.path), std::string(r.data)});
+  s.origin = "embedded";
+  s.seed_digest = std::string(embedded_seed_digest());
+  return s;
+}
+
+BuildSources BuildSources::from_directory(const fs::path& root) {
+  BuildSources s;
+  for (auto [dir, ext, out] : {std::tuple{"schema", ".sql", &s.schema}, std::tuple{"seeds", ".csv", &s.seeds}}) {
+    std::error_code ec;
+    if (!fs::is_directory(root / dir, ec)) throw UsageError("no " + std::string(dir) + "/ directory in " + root.string());
+    for (const auto& e : fs::directory_iterator(root / dir))
+      if (e.path().extension() == ext)
+        out->push_back({(fs::path(dir) / e.path().filename()).string(), read_whole(e.path())});
+    std::sort(out->begin(), out->end(), [](const SourceFile& a, const SourceFile& b) { return a.name < b.name; });
+  }
+  s.origin = fs::absolute(root).string();
+  // Not the embedded digest: a short fingerprint of these files' sizes and
+  // names is enough to tell builds apart in a manifest.
+  std::size_t h = 0;
+  for (const auto& f : s.seeds) h = h * 1000003u ^ std::hash<std::string>{}(f.name + f.data);
+  std::ostringstream ss;
+  ss << std::hex << h;
+  s.seed_digest = "dir:" + ss.str();
+  return s;
+}
+
+std::vector<std::string> load_order(sqlite3* db, const std::vector<std::string>& tables) {
+  std::map<std::string, std::set<std::string>> deps;
+  std::set<std::string> wanted(tables.begin(), tables.end());
+  for (const auto& t : tables) {
+    auto info = TableInfo::read(db, t);
+    for (const auto& fk : info.foreign_keys)
+      if (fk.parent_table != info.name && wanted.count(fk.parent_table)) deps[t].insert(fk.parent_table);
+  }
+  std::vector<std::string> order;
+  std::set<std::string> done, visiting;
+  std::function<void(const std::string&)> visit = [&](const std::string& t) {
+    if (done.count(t)) return;
+    if (visiting.count(t)) throw DataError("foreign keys form a cycle through table " + t);
+    visiting.insert(t);
+    for (const auto& d : deps[t]) visit(d);
+    visiting.erase(t);
+    done.insert(t);
+    order.push_back(t);
+  };
+  for (const auto& t : tables) visit(t);
+  return order;
+}
+
+BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sources,
+                             const std::function<void(const std::string&, const LoadProgress&)>& progress) {
+  const fs::path target = fs::absolute(target_in);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) throw DataError("cannot create directory " + target.parent_path().string() + ": " + ec.message());
+  remove_stale_builds(target);
+  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
+  fs::remove(temp, ec);
+  TempFileGuard guard(temp);
+
+  BuildSummary summary;
+  summary.path = target;
+  {
+    SQLite::Database db(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    sqlite3* h = db.getHandle();
+    // The file is private until renamed, so it needs no rollback journal: a
+    // crash simply leaves a temporary file that the next build removes.
+    exec(h, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536");
+    exec(h, "BEGIN");
+    for (const auto& f : sources.schema) {
+      try {
+        exec(h, f.data);
+      } catch (const DataError& e) {
+        throw DataError(f.name + ": " + e.what());
+      }
+    }
+    std::map<std::string, const SourceFile*> by_table;
+    auto known = table_names(h);
+    for (const auto& f : sources.seeds) {
+      std::string table = stem_of(f.name);
+      auto info = TableInfo::read(h, table);  // throws, suggesting names, for an unknown table
+      by_table[info.name] = &f;
+    }
+    std::vector<std::string> names;
+    for (const auto& [t, f] : by_table) names.push_back(t);
+    for (const auto& table : load_order(h, names)) {
+      const SourceFile& f = *by_table[table];
+      CsvReader csv(f.data, f.name);
+      LoadOptions opts;
+      if (progress) opts.progress = [&](const LoadProgress& p) { progress(table, p); };
+      summary.tables.push_back(load_table(h, csv, table, opts));
+    }
+    // The loader checked every reference as it went; this is the proof.
+    SQLite::Statement fkc(db, "PRAGMA foreign_key_check");
+    if (fkc.executeStep())
+      throw DataError("foreign key check failed after loading: table " + fkc.getColumn(0).getString() + " rowid " +
+                      fkc.getColumn(1).getString() + " refers to a missing " + fkc.getColumn(2).getString() + " row");
+    exec(h, "INSERT INTO aigc_meta (key, value) VALUES ('built_at', " + quote_literal(now_utc()) + "), ('seed_origin', " +
+                quote_literal(sources.origin) + "), ('seed_digest', " + quote_literal(sources.seed_digest) + ")");
+    exec(h, "COMMIT");
+    SQLite::Statement ic(db, "PRAGMA integrity_check");
+    ic.executeStep();
+    if (ic.getColumn(0).getString() != "ok") throw DataError("integrity check failed: " + ic.getColumn(0).getString());
+  }
+  fsync_path(temp, false);
+  fs::rename(temp, target, ec);
+  if (ec) throw DataError("cannot move the new warehouse into place at " + target.string() + ": " + ec.message());
+  guard.keep();
+  fsync_path(target.parent_path(), true);
+  return summary;
+}
+
+SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built) {
+  std::error_code ec;
+  if (built) *built = false;
+  if (!fs::exists(path, ec)) {
+    build_warehouse(path, BuildSources::embedded());
+    if (built) *built = true;
+  }
+  return open_database(path, access);
+}
+
+}  // namespace aigc
