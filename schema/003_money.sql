@@ -15,7 +15,8 @@ CREATE TABLE pricing (
   price_max     REAL CHECK (price_max >= 0),
   currency      TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
   open_ended    INTEGER NOT NULL DEFAULT 0 CHECK (open_ended IN (0, 1)),  -- "起价": price_max unknown
-  free_tier     TEXT,                  -- free-tier terms, verbatim
+  free_tier     TEXT,                  -- free-tier terms, verbatim: 限时免费, 限量免费
+  revenue_model TEXT,                  -- 营收模式 as printed: 按输入输出tokens数量计费, ...
   as_of         TEXT NOT NULL CHECK (as_of GLOB '[12][0-9][0-9][0-9]-[01][0-9]' OR as_of GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
   price_text    TEXT,                  -- the price as printed
   section_id   TEXT REFERENCES report_section(section_id),

@@ -24,16 +24,21 @@ void exec(sqlite3* db, const std::string& sql) {
   }
 }
 
-Savepoint::Savepoint(sqlite3* db, std::string name) : db_(db), name_(std::move(name)) {
+Savepoint::Savepoint(sqlite3* db, std::string name)
+    : db_(db), name_(std::move(name)), outermost_(sqlite3_get_autocommit(db) != 0) {
   exec(db_, "SAVEPOINT " + quote_identifier(name_));
 }
 
 Savepoint::~Savepoint() {
   if (done_) return;
   // Destructors never throw: a failed rollback leaves SQLite's own recovery
-  // (the journal) to restore the file.
-  sqlite3_exec(db_, ("ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_)).c_str(), nullptr,
-               nullptr, nullptr);
+  // (the journal) to restore the file. When this savepoint opened the
+  // transaction, a plain ROLLBACK ends it without writing: ROLLBACK TO then
+  // RELEASE would commit an empty transaction and bump the file's change
+  // counter, so the file would no longer be byte-identical.
+  const std::string sql = outermost_ ? "ROLLBACK"
+                                     : "ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_);
+  sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
 }
 
 void Savepoint::release() {

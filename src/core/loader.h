@@ -61,6 +61,7 @@ class Savepoint {
  private:
   sqlite3* db_;
   std::string name_;
+  bool outermost_;  ///< this savepoint began the transaction
   bool done_ = false;
 };
 

@@ -1,0 +1,13 @@
+-- title: 各企业的产品数量
+-- description: Firms by number of products the report names for them, split into model-layer and application-layer products, most first.
+-- section: business_models, case_netease_fuxi
+SELECT coalesce(f.name_zh, f.name_en) AS firm,
+       f.name_en,
+       count(p.product_id) AS products,
+       sum(p.layer = 'model') AS model_layer,
+       sum(p.layer = 'application') AS application_layer,
+       group_concat(DISTINCT p.category) AS categories
+FROM firm AS f
+JOIN product AS p USING (firm_id)
+GROUP BY f.firm_id
+ORDER BY products DESC, firm;

@@ -1,0 +1,28 @@
+-- title: 按量收费商业化产品：百度、阿里巴巴、腾讯、华为
+-- description: The report's vendor table: each vendor's model platform, revenue model, price range, and its application-layer products per category (文字识别, 人脸识别, 语音技术, 图像技术, 智能应用). Corrected OCR (唇音 -> 语音) is listed in the corrections query.
+-- section: business_models
+WITH apps AS (
+  SELECT firm_id, category, group_concat(name, '、') AS names
+  FROM (SELECT * FROM product WHERE layer = 'application' AND section_id = 'business_models' AND firm_id IS NOT NULL
+        ORDER BY firm_id, category, product_id)
+  GROUP BY firm_id, category
+)
+SELECT f.name_zh AS vendor,
+       m.name AS model_platform,
+       pr.revenue_model,
+       pr.price_min,
+       pr.price_max,
+       pr.currency,
+       pr.unit,
+       pr.price_text,
+       (SELECT names FROM apps WHERE apps.firm_id = f.firm_id AND category = '文字识别') AS ocr,
+       (SELECT names FROM apps WHERE apps.firm_id = f.firm_id AND category = '人脸识别') AS face,
+       (SELECT names FROM apps WHERE apps.firm_id = f.firm_id AND category = '语音技术') AS speech,
+       (SELECT names FROM apps WHERE apps.firm_id = f.firm_id AND category = '图像技术') AS image,
+       (SELECT names FROM apps WHERE apps.firm_id = f.firm_id AND category = '智能应用') AS applications,
+       m.source_line
+FROM product AS m
+JOIN firm AS f USING (firm_id)
+JOIN pricing AS pr ON pr.product_id = m.product_id
+WHERE m.layer = 'model' AND m.section_id = 'business_models'
+ORDER BY m.source_line;

@@ -1,0 +1,45 @@
+#pragma once
+/// Writing result rows as an aligned table, CSV, JSON or Markdown. One
+/// renderer for `aigc run`, `aigc sql`, the shell and exports, so every
+/// surface shows a result the same way.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace aigc {
+
+enum class Format { table, csv, json, markdown };
+
+/// "table", "csv", "json", "markdown" (also "md"); throws UsageError listing
+/// the accepted names otherwise.
+Format parse_format(std::string_view name);
+std::string_view format_name(Format f);
+
+struct RenderOptions {
+  Format format = Format::table;
+  /// table: cut cells so each line fits this many terminal cells (0: never cut).
+  int max_width = 0;
+  /// csv: write a UTF-8 byte-order mark first (Excel on Chinese Windows).
+  bool bom = false;
+  /// csv: CRLF line ends (RFC 4180, Excel); LF otherwise.
+  bool crlf = false;
+  /// csv: neutralise cells starting with = + - @ TAB CR (CSV injection), numbers excepted.
+  bool excel_safe = false;
+  /// table/markdown: how NULL is shown (distinct from an empty string).
+  std::string null_text = "NULL";
+};
+
+/// Steps `stmt` to completion and writes every row in the chosen format.
+/// Returns the number of rows. Throws DataError with SQLite's message if a
+/// step fails (e.g. interrupted). The table format buffers rows to size its
+/// columns; the others stream.
+std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options);
+
+/// Number of terminal cells `text` takes (East Asian wide characters count 2,
+/// combining marks 0), computed with utf8proc.
+std::size_t display_width(std::string_view text);
+
+}  // namespace aigc
