@@ -258,14 +258,16 @@ class RowLoader {
       const bool converted = convert_row(values);
       if (!converted && bad_fields_.empty()) continue;  // ragged: nothing to check further
       const bool referenced = check_references(values);
-      if (!converted || !referenced) continue;
+      if (!converted) continue;
+      // Inserted even when a reference is missing, so that SQLite's own
+      // constraints on the row are reported in the same pass; the file is
+      // refused as a whole anyway.
       bool existed = options_.upsert && exists(values);
       int rc = insert(values);
-      if (rc == SQLITE_DONE) {
-        (existed ? summary.replaced : summary.added) += 1;
-      } else {
+      if (rc != SQLITE_DONE)
         report_step_error(rc, values);
-      }
+      else if (referenced)
+        (existed ? summary.replaced : summary.added) += 1;
     }
     recheck_pending();
     if (options_.progress) options_.progress({summary.rows, csv_.bytes_read(), csv_.total_bytes()});

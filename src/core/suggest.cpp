@@ -24,7 +24,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::vector<std::string> closest_matches(std::string_view word, const std::vector<std::string>& candidates,
                                          std::size_t limit) {
   std::vector<std::pair<std::size_t, std::string>> scored;
-  const std::size_t threshold = std::max<std::size_t>(2, word.size() / 3);
+  const std::size_t threshold = std::max<std::size_t>(2, word.size() / 2);
   for (const auto& c : candidates) {
     std::size_t d = edit_distance(word, c);
     bool prefix = !word.empty() && c.size() > word.size() &&
