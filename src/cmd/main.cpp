@@ -6,9 +6,11 @@
 #include <iostream>
 
 #include "cmd/commands.h"
+#include "core/database.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
+  aigc::configure_sqlite();
   CLI::App app{
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
       "The warehouse is built from the report's facts on first use; see 'aigc COMMAND --help'."};
@@ -20,6 +22,11 @@ int main(int argc, char** argv) {
   aigc::cmd::setup_build(app, global);
   aigc::cmd::setup_load(app, global);
   aigc::cmd::setup_import(app, global);
+  aigc::cmd::setup_queries(app, global);
+  aigc::cmd::setup_run(app, global);
+  aigc::cmd::setup_export(app, global);
+  aigc::cmd::setup_sql(app, global);
+  aigc::cmd::setup_shell(app, global);
 
   try {
     app.parse(argc, argv);

@@ -37,6 +37,8 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   }
 }
 
+void configure_sqlite() { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

@@ -25,6 +25,11 @@ enum class Access { read_only, read_write };
 /// SQLite database.
 SQLite::Database open_database(const fs::path& path, Access access);
 
+/// Process-wide SQLite settings; call once at start-up, before any
+/// connection is opened. Turns off SQLite's memory statistics, which take a
+/// global mutex on every allocation.
+void configure_sqlite();
+
 /// Double-quotes an SQL identifier ("a""b").
 std::string quote_identifier(std::string_view name);
 

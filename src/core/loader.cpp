@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "core/database.h"
@@ -49,6 +50,7 @@ void Savepoint::release() {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 16384;
+constexpr std::size_t kParentCacheSize = 65536;  ///< parent keys remembered per foreign key
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -348,7 +350,8 @@ class RowLoader {
     bool ok = true;
     for (std::size_t k = 0; k < table_.foreign_keys.size(); ++k) {
       const auto& fk = table_.foreign_keys[k];
-      std::vector<Value> key;
+      std::vector<Value>& key = key_values_;  // reused: no allocation per row
+      key.clear();
       std::optional<std::size_t> first_field;
       bool has_null = false;
       for (auto c : fk.child_columns) {
@@ -377,11 +380,28 @@ class RowLoader {
   }
 
   bool parent_has(std::size_t k, const std::vector<Value>& key) {
+    // Most files refer to a few parents many times: remember the keys found
+    // (a load only inserts, so a parent found stays there). Bounded memory.
+    std::string& encoded = key_buffer_;
+    encoded.clear();
+    for (const auto& v : key) {
+      encoded += static_cast<char>('0' + static_cast<int>(v.kind));
+      switch (v.kind) {
+        case Value::Kind::integer: encoded.append(reinterpret_cast<const char*>(&v.i), sizeof v.i); break;
+        case Value::Kind::real: encoded.append(reinterpret_cast<const char*>(&v.d), sizeof v.d); break;
+        case Value::Kind::text: encoded.append(v.s); break;
+        case Value::Kind::null: break;
+      }
+      encoded += '\x1f';
+    }
+    auto& cache = found_parents_[k];
+    if (cache.count(encoded)) return true;
     auto& st = lookups_[k];
     for (std::size_t i = 0; i < key.size(); ++i) bind(st, static_cast<int>(i + 1), key[i]);
     int rc = st.step();
     st.reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db_));
+    if (rc == SQLITE_ROW && cache.size() < kParentCacheSize) cache.insert(encoded);
     return rc == SQLITE_ROW;
   }
 
@@ -464,6 +484,33 @@ class RowLoader {
   std::vector<RawStatement> lookups_;
   std::vector<PendingReference> pending_;
   std::vector<std::size_t> bad_fields_;  ///< fields of the current row that failed conversion
+  std::vector<std::unordered_set<std::string>> found_parents_ =
+      std::vector<std::unordered_set<std::string>>(table_.foreign_keys.size());
+  std::string key_buffer_;
+  std::vector<Value> key_values_;
+};
+
+/// Turns SQLite's own foreign-key enforcement off for the scope of a load
+/// and back on after. PRAGMA foreign_keys is a no-op inside a transaction,
+/// so inside one (a build) this changes nothing and the caller's setting holds.
+class ForeignKeyEnforcement {
+ public:
+  ForeignKeyEnforcement(sqlite3* db, bool enforce) : db_(db) {
+    if (sqlite3_get_autocommit(db_) == 0) return;
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &was_on_);
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, enforce ? 1 : 0, nullptr);
+    changed_ = true;
+  }
+  ~ForeignKeyEnforcement() {
+    if (changed_) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, was_on_, nullptr);
+  }
+  ForeignKeyEnforcement(const ForeignKeyEnforcement&) = delete;
+  ForeignKeyEnforcement& operator=(const ForeignKeyEnforcement&) = delete;
+
+ private:
+  sqlite3* db_;
+  int was_on_ = 0;
+  bool changed_ = false;
 };
 
 /// Reads the header record, or reports an empty file.
@@ -478,14 +525,24 @@ bool read_header(CsvReader& csv, IssueList& issues) {
 LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, const LoadOptions& options) {
   const TableInfo info = TableInfo::read(db, table);
   IssueList issues(csv.name(), options.max_errors);
-  Savepoint savepoint(db, "aigc_load");
-  // Foreign keys are checked by the loader; deferring SQLite's own check to
-  // commit keeps it as a second line of defence without rejecting rows that
-  // refer to rows later in the same file.
-  exec(db, "PRAGMA defer_foreign_keys = ON");
   if (!read_header(csv, issues)) issues.raise();
   HeaderMap header = map_header(csv, info, issues);
   if (!issues.empty()) issues.raise();
+  // The loader checks every reference itself, row by row, so it can name the
+  // line and column; SQLite checking each one again would double the work.
+  // Its own check stays on only where the loader cannot see a value: a
+  // referencing column left to its default.
+  const bool loader_checks_all = std::all_of(info.foreign_keys.begin(), info.foreign_keys.end(), [&](const ForeignKey& fk) {
+    return std::all_of(fk.child_columns.begin(), fk.child_columns.end(), [&](std::size_t c) {
+      return !info.columns[c].has_default ||
+             std::find(header.field_to_column.begin(), header.field_to_column.end(), c) != header.field_to_column.end();
+    });
+  });
+  ForeignKeyEnforcement enforcement(db, !loader_checks_all);
+  Savepoint savepoint(db, "aigc_load");
+  // Where SQLite does check, defer it to commit so a row may refer to a row
+  // further down the same file.
+  exec(db, "PRAGMA defer_foreign_keys = ON");
   RowLoader loader(db, csv, info, options, issues);
   LoadSummary summary = loader.run(header);
   if (!issues.empty()) issues.raise();
