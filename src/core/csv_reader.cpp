@@ -184,6 +184,7 @@ struct CsvReader::Impl {
   std::uint64_t total = 0;
 
   std::uint64_t rec_line = 0;
+  const char* rec_start = nullptr;  // first byte of the current record
   std::vector<Field> fields;
   std::string scratch;
 
@@ -443,6 +444,7 @@ struct CsvReader::Impl {
         fill();
         continue;
       }
+      rec_start = pos;
       if (parse() == Parse::kDone) return true;
       fill();
     }
@@ -506,6 +508,11 @@ FieldPos CsvReader::position(std::size_t i) const {
 }
 
 std::uint64_t CsvReader::record_line() const { return impl_->rec_line; }
+
+std::string_view CsvReader::raw_record() const {
+  if (impl_->rec_start == nullptr || impl_->fields.empty()) return {};
+  return std::string_view(impl_->rec_start, static_cast<std::size_t>(impl_->pos - impl_->rec_start));
+}
 
 const std::string& CsvReader::name() const { return impl_->name; }
 

@@ -44,6 +44,10 @@ class CsvReader {
   FieldPos position(std::size_t i) const;
   /// Line on which the current record starts.
   std::uint64_t record_line() const;
+  /// The current record's bytes as read (line end included), valid until the
+  /// next next(): reading them again with the in-memory constructor gives
+  /// the same fields, so a field can be located after the reader moved on.
+  std::string_view raw_record() const;
   /// The name used in messages (the path, or "<stdin>").
   const std::string& name() const;
   /// Bytes consumed so far, and the input's total size when known (else 0):

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/suggest.h"
 #include "core/table_info.h"
+#include "core/row_pipeline.h"
 #include "core/value.h"
 
 namespace aigc {
@@ -57,25 +58,19 @@ std::string lower(std::string s) {
   return s;
 }
 
-/// Shortens a value for a message: at most 60 characters, quoted.
-std::string show(std::string_view v) {
-  std::string s(v.substr(0, 180));
-  // Do not cut a UTF-8 sequence in half.
-  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80 && s.size() == 180) s.pop_back();
-  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0 && s.size() == 180) s.pop_back();
-  return quote_literal(s) + (v.size() > 180 ? "..." : "");
-}
-
 /// Collects issues up to the limit.
 class IssueList {
  public:
   IssueList(std::string file, std::size_t limit) : file_(std::move(file)), limit_(limit) {}
   void add(FieldPos pos, std::string column, std::string message) {
+    add(DataIssue{{file_, pos.line, pos.column}, std::move(column), std::move(message)});
+  }
+  void add(DataIssue issue) {
     if (full()) {
       stopped_ = true;
       return;
     }
-    issues_.push_back({{file_, pos.line, pos.column}, std::move(column), std::move(message)});
+    issues_.push_back(std::move(issue));
   }
   bool full() const { return issues_.size() >= limit_; }
   bool empty() const { return issues_.empty(); }
@@ -128,49 +123,6 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues) 
   return map;
 }
 
-/// Converts field text to a value of the column's type; nullopt + message on failure.
-std::optional<Value> convert(std::string_view text, bool quoted, const TableColumn& col, std::string& why) {
-  Value v;
-  if (text.empty() && (!quoted || col.type == ColumnType::integer || col.type == ColumnType::real)) {
-    if (col.not_null) {
-      why = "a value is required (the column is NOT NULL)";
-      return std::nullopt;
-    }
-    return v;  // NULL
-  }
-  switch (col.type) {
-    case ColumnType::integer: {
-      if (parse_integer(text, v.i)) {
-        v.kind = Value::Kind::integer;
-        return v;
-      }
-      double d;
-      if (parse_real(text, d) && d == static_cast<double>(static_cast<std::int64_t>(d)) && std::abs(d) < 9.2e18) {
-        v.kind = Value::Kind::integer;
-        v.i = static_cast<std::int64_t>(d);
-        return v;
-      }
-      why = "expected an integer, got " + show(text);
-      return std::nullopt;
-    }
-    case ColumnType::real:
-      if (parse_real(text, v.d)) {
-        v.kind = Value::Kind::real;
-        return v;
-      }
-      why = "expected a number, got " + show(text);
-      return std::nullopt;
-    case ColumnType::any:
-      return exact_value(text);
-    case ColumnType::text:
-    case ColumnType::blob:
-      v.kind = Value::Kind::text;
-      v.s = text;
-      return v;
-  }
-  return v;
-}
-
 void bind(RawStatement& st, int index, const Value& v) {
   switch (v.kind) {
     case Value::Kind::null: st.bind_null(index); break;
@@ -189,7 +141,7 @@ std::string render(const Value& v) {
       snprintf(buf, sizeof buf, "%.15g", v.d);
       return buf;
     }
-    case Value::Kind::text: return show(v.s);
+    case Value::Kind::text: return show_value(v.s);
   }
   return "";
 }
@@ -252,27 +204,37 @@ class RowLoader {
     prepare();
     LoadSummary summary;
     summary.table = table_.name;
-    std::vector<Value> values(header_.field_to_column.size());
-    while (!issues_.full() && csv_.next()) {
+    std::vector<const TableColumn*> columns;
+    for (auto c : header_.field_to_column) columns.push_back(&table_.columns[c]);
+    RowPipeline pipeline(csv_, std::move(columns));
+    pipeline_ = &pipeline;
+    std::vector<DataIssue> read_issues;
+    ParsedRow row;
+    while (!issues_.full() && pipeline.next(row, read_issues)) {
+      for (auto& i : read_issues) issues_.add(std::move(i));
+      read_issues.clear();
       ++summary.rows;
       if (summary.rows % kProgressEvery == 0 && options_.progress)
-        options_.progress({summary.rows, csv_.bytes_read(), csv_.total_bytes()});
-      const bool converted = convert_row(values);
-      if (!converted && bad_fields_.empty()) continue;  // ragged: nothing to check further
-      const bool referenced = check_references(values);
+        options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
+      if (row.ragged) continue;  // reported; nothing to check further
+      row_ = &row;
+      const bool converted = std::none_of(row.bad, row.bad + row.size, [](std::uint8_t b) { return b != 0; });
+      const bool referenced = check_references(row.values);
       if (!converted) continue;
       // Inserted even when a reference is missing, so that SQLite's own
       // constraints on the row are reported in the same pass; the file is
       // refused as a whole anyway.
-      bool existed = options_.upsert && exists(values);
-      int rc = insert(values);
+      bool existed = options_.upsert && exists(row.values);
+      int rc = insert(row.values);
       if (rc != SQLITE_DONE)
-        report_step_error(rc, values);
+        report_step_error(rc, row.values);
       else if (referenced)
         (existed ? summary.replaced : summary.added) += 1;
     }
+    for (auto& i : read_issues) issues_.add(std::move(i));
     recheck_pending();
-    if (options_.progress) options_.progress({summary.rows, csv_.bytes_read(), csv_.total_bytes()});
+    if (options_.progress) options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
+    pipeline_ = nullptr;
     return summary;
   }
 
@@ -315,38 +277,13 @@ class RowLoader {
     return std::nullopt;
   }
 
-  bool convert_row(std::vector<Value>& values) {
-    const std::size_t expected = header_.field_to_column.size();
-    bad_fields_.clear();
-    if (csv_.size() != expected) {
-      bool blank = csv_.size() == 1 && csv_.field(0).empty() && !csv_.quoted(0);
-      FieldPos where = csv_.size() > expected ? csv_.position(expected) : csv_.position(csv_.size() - 1);
-      issues_.add(where, "",
-                  blank ? "empty line; expected " + std::to_string(expected) + " fields"
-                        : "expected " + std::to_string(expected) + " fields as in the header, found " +
-                              std::to_string(csv_.size()));
-      return false;
-    }
-    bool ok = true;
-    std::string why;
-    for (std::size_t f = 0; f < expected; ++f) {
-      const auto& col = table_.columns[header_.field_to_column[f]];
-      auto v = convert(csv_.field(f), csv_.quoted(f), col, why);
-      if (!v) {
-        issues_.add(csv_.position(f), col.name, why);
-        bad_fields_.push_back(f);
-        ok = false;
-      } else {
-        values[f] = *v;
-      }
-    }
-    return ok;
-  }
+  /// Where field f of the current row starts.
+  FieldPos where(std::size_t f) const { return pipeline_->locate(*row_, f); }
 
   /// Foreign keys are checked here, row by row, so a dangling reference is
   /// reported at its own line and column (SQLite's own check would only say
   /// that some row somewhere is wrong).
-  bool check_references(const std::vector<Value>& values) {
+  bool check_references(const Value* values) {
     bool ok = true;
     for (std::size_t k = 0; k < table_.foreign_keys.size(); ++k) {
       const auto& fk = table_.foreign_keys[k];
@@ -356,8 +293,7 @@ class RowLoader {
       bool has_null = false;
       for (auto c : fk.child_columns) {
         auto f = field_of(c);
-        if (!f || values[*f].kind == Value::Kind::null ||
-            std::find(bad_fields_.begin(), bad_fields_.end(), *f) != bad_fields_.end()) {
+        if (!f || values[*f].kind == Value::Kind::null || row_->bad[*f]) {
           has_null = true;  // a NULL (or defaulted, or already refused) reference: nothing to look up
           break;
         }
@@ -368,12 +304,12 @@ class RowLoader {
       if (parent_has(k, key)) continue;
       if (lower(fk.parent_table) == lower(table_.name)) {
         // May refer to a row further down the file: check again at the end.
-        PendingReference p{k, {}, csv_.position(*first_field)};
+        PendingReference p{k, {}, where(*first_field)};
         for (const auto& v : key) p.values.push_back({v.kind, v.i, v.d, std::string(v.s)});
         pending_.push_back(std::move(p));
         continue;
       }
-      issues_.add(csv_.position(*first_field), table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
+      issues_.add(where(*first_field), table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
       ok = false;
     }
     return ok;
@@ -425,7 +361,7 @@ class RowLoader {
     }
   }
 
-  bool exists(const std::vector<Value>& values) {
+  bool exists(const Value* values) {
     // The lookup names only the key's fields (?N = field N), so bind those.
     const int params = sqlite3_bind_parameter_count(exists_->get());
     for (int f = 0; f < params; ++f) bind(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
@@ -434,24 +370,24 @@ class RowLoader {
     return rc == SQLITE_ROW;
   }
 
-  int insert(const std::vector<Value>& values) {
-    for (std::size_t f = 0; f < values.size(); ++f) bind(*insert_, static_cast<int>(f + 1), values[f]);
+  int insert(const Value* values) {
+    for (std::size_t f = 0; f < row_->size; ++f) bind(*insert_, static_cast<int>(f + 1), values[f]);
     int rc = insert_->step();
     insert_->reset();
     return rc;
   }
 
-  void report_step_error(int rc, const std::vector<Value>& values) {
+  void report_step_error(int rc, const Value* values) {
     const int ext = sqlite3_extended_errcode(db_);
     const std::string msg = sqlite3_errmsg(db_);
-    if ((rc & 0xff) != SQLITE_CONSTRAINT) throw DataError(csv_.name() + ":" + std::to_string(csv_.record_line()) + ": " + msg);
+    if ((rc & 0xff) != SQLITE_CONSTRAINT) throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": " + msg);
     auto cols = columns_in(msg.substr(msg.find(':') == std::string::npos ? 0 : msg.find(':') + 1), table_);
     // A plain index rather than std::optional: g++ 12 warns falsely on the latter here.
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::size_t field = none;
     if (!cols.empty())
       if (auto f = field_of(cols[0])) field = *f;
-    FieldPos where = field != none ? csv_.position(field) : FieldPos{csv_.record_line(), 1};
+    FieldPos at = field != none ? where(field) : FieldPos{row_->line, 1};
     std::string column = cols.empty() ? "" : table_.columns[cols[0]].name;
     std::string what;
     if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) {
@@ -470,7 +406,7 @@ class RowLoader {
     } else {
       what = msg;
     }
-    issues_.add(where, column, what);
+    issues_.add(at, column, what);
   }
 
   sqlite3* db_;
@@ -483,7 +419,8 @@ class RowLoader {
   std::optional<RawStatement> exists_;
   std::vector<RawStatement> lookups_;
   std::vector<PendingReference> pending_;
-  std::vector<std::size_t> bad_fields_;  ///< fields of the current row that failed conversion
+  RowPipeline* pipeline_ = nullptr;
+  const ParsedRow* row_ = nullptr;  ///< the row being loaded
   std::vector<std::unordered_set<std::string>> found_parents_ =
       std::vector<std::unordered_set<std::string>>(table_.foreign_keys.size());
   std::string key_buffer_;
