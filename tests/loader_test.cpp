@@ -8,6 +8,7 @@
 #include "core/csv_reader.h"
 #include "core/error.h"
 #include "core/loader.h"
+#include "core/table_info.h"
 #include "support.h"
 
 namespace {
@@ -268,4 +269,23 @@ TEST_CASE("import: an existing table is refused unless replacing") {
   opts.replace_table = true;
   aigc::import_table(db.getHandle(), reader, "fresh", opts);
   CHECK(db.execAndGet("SELECT count(*) FROM fresh").getInt() == 1);
+}
+
+TEST_CASE("loader: every CHECK a row breaks is named, not only the first") {
+  Fixture f;
+  auto err = f.load("price", "price_id,vendor_id,amount,max_amount,currency\np1,baidu,-5,-9,usd\n");
+  CHECK(contains(err, "in.csv:2:10: column amount: value -5 breaks the rule CHECK (amount >= 0)"));
+  CHECK(contains(err, "in.csv:2:10: column amount: value -5 breaks the rule CHECK (amount <= max_amount)"));
+  CHECK(contains(err, "in.csv:2:16: column currency: value 'usd' breaks the rule CHECK (currency GLOB '[A-Z][A-Z][A-Z]')"));
+}
+
+TEST_CASE("table info: CHECK expressions are found in column and table constraints, not in strings or comments") {
+  auto checks = aigc::check_expressions(
+      "CREATE TABLE t (a INT CHECK (a > 0), -- CHECK (not this)\n"
+      " b TEXT DEFAULT 'CHECK (nor this)' CHECK(b IN ('x)', 'y')),\n"
+      " /* CHECK (comment) */ CONSTRAINT named CHECK ((a + 1) * 2 < length(b)))");
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0] == "a > 0");
+  CHECK(checks[1] == "b IN ('x)', 'y')");
+  CHECK(checks[2] == "(a + 1) * 2 < length(b)");
 }

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +39,7 @@ std::string RunResult::describe() const {
 }
 
 RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, const std::string& input,
-                   const std::vector<std::string>& env) {
+                   const std::vector<std::string>& env, const RunLimits& limits) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
 
@@ -66,6 +68,12 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (chdir(cwd.c_str()) != 0) _exit(127);
+    if (limits.file_size_limit > 0) {
+      // An ignored signal stays ignored across exec: writes then fail with EFBIG.
+      signal(SIGXFSZ, SIG_IGN);
+      rlimit rl{static_cast<rlim_t>(limits.file_size_limit), static_cast<rlim_t>(limits.file_size_limit)};
+      if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(127);
+    }
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
@@ -84,14 +92,29 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   }
   bool out_open = true, err_open = true;
   char buf[65536];
+  const auto started = std::chrono::steady_clock::now();
+  bool killed = false;
   while (out_open || err_open) {
+    int timeout_ms = -1;
+    if (limits.kill_after.count() > 0 && !killed) {
+      const auto left = limits.kill_after - (std::chrono::steady_clock::now() - started);
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        kill(pid, SIGKILL);
+        killed = true;
+      } else {
+        // Round up so the loop never spins on a zero timeout.
+        timeout_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) + 1;
+      }
+    }
     pollfd fds[3];
     int n = 0;
     int out_i = -1, err_i = -1, in_i = -1;
     if (out_open) { fds[n] = {out_pipe[0], POLLIN, 0}; out_i = n++; }
     if (err_open) { fds[n] = {err_pipe[0], POLLIN, 0}; err_i = n++; }
     if (in_fd >= 0) { fds[n] = {in_fd, POLLOUT, 0}; in_i = n++; }
-    if (poll(fds, n, -1) < 0) break;
+    const int ready = poll(fds, n, timeout_ms);
+    if (ready < 0) break;
+    if (ready == 0) continue;  // the kill deadline came first
     if (in_i >= 0 && (fds[in_i].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t w = write(in_fd, input.data() + written, input.size() - written);
       if (w > 0) written += static_cast<std::size_t>(w);

@@ -2,6 +2,8 @@
 // Shared helpers for tests: a temporary directory that cleans up after
 // itself, a way to run the real `aigc` binary and capture what it did, and
 // small file utilities.
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,10 +35,20 @@ struct RunResult {
   std::string describe() const;
 };
 
+/// Faults imposed on a run, for the crash-safety and resource-fault tests.
+struct RunLimits {
+  /// Non-zero: SIGKILL the process this long after it started, if still running.
+  std::chrono::microseconds kill_after{0};
+  /// Non-zero: RLIMIT_FSIZE in bytes, so a write past it fails with EFBIG as
+  /// on a full disk (SIGXFSZ is ignored so the process sees the error).
+  std::uint64_t file_size_limit = 0;
+};
+
 /// Runs the aigc binary with `args` in `cwd`, feeding `input` on stdin.
 /// AIGC_DB is unset unless given in `env` ("NAME=value" entries).
 RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd = fs::current_path(),
-                   const std::string& input = "", const std::vector<std::string>& env = {});
+                   const std::string& input = "", const std::vector<std::string>& env = {},
+                   const RunLimits& limits = {});
 
 std::string read_file(const fs::path& p);
 void write_file(const fs::path& p, const std::string& content);

@@ -15,5 +15,12 @@ struct GlobalOptions {
 void setup_build(CLI::App& app, GlobalOptions& global);
 void setup_load(CLI::App& app, GlobalOptions& global);
 void setup_import(CLI::App& app, GlobalOptions& global);
+void setup_queries(CLI::App& app, GlobalOptions& global);
+void setup_run(CLI::App& app, GlobalOptions& global);
+void setup_export(CLI::App& app, GlobalOptions& global);
+void setup_sql(CLI::App& app, GlobalOptions& global);
+void setup_shell(CLI::App& app, GlobalOptions& global);
+void setup_check(CLI::App& app, GlobalOptions& global);
+void setup_report(CLI::App& app, GlobalOptions& global);
 
 }  // namespace aigc::cmd

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   aigc::cmd::setup_export(app, global);
   aigc::cmd::setup_sql(app, global);
   aigc::cmd::setup_shell(app, global);
+  aigc::cmd::setup_check(app, global);
+  aigc::cmd::setup_report(app, global);
 
   try {
     app.parse(argc, argv);

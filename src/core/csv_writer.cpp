@@ -22,8 +22,10 @@ void CsvWriter::field(std::string_view value) {
   if (!first_in_row_) buffer_ += ',';
   row_is_one_empty_field_ = first_in_row_ && value.empty();
   first_in_row_ = false;
-  // RFC 4180: only , " CR and LF need quoting; spaces are data.
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // RFC 4180: only , " CR and LF need quoting; spaces are data. A field
+  // starting with a byte-order mark is quoted too: first in a file, a reader
+  // would strip the mark as the file's own (found by fuzzing).
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos && value.substr(0, 3) != "\xEF\xBB\xBF") {
     buffer_.append(value);
   } else {
     buffer_ += '"';
@@ -39,6 +41,17 @@ void CsvWriter::field(std::string_view value) {
     }
     buffer_ += '"';
   }
+  if (buffer_.size() > kFlushAt) drain();
+}
+
+void CsvWriter::field_quoted(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") != std::string_view::npos) return field(value);  // quoted by field()
+  if (!first_in_row_) buffer_ += ',';
+  first_in_row_ = false;
+  row_is_one_empty_field_ = false;
+  buffer_ += '"';
+  buffer_.append(value);
+  buffer_ += '"';
   if (buffer_.size() > kFlushAt) drain();
 }
 

@@ -17,6 +17,9 @@ class CsvWriter {
 
   /// Appends one field to the current row.
   void field(std::string_view value);
+  /// Appends one field, always quoted: an empty string is written as "" so
+  /// it stays distinct from an empty (NULL) field.
+  void field_quoted(std::string_view value);
   /// Ends the current row.
   void end_row();
   /// Pushes buffered bytes to the stream; throws DataError if the stream failed.

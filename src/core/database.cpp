@@ -1,6 +1,7 @@
 #include "core/database.h"
 
 #include <cstdlib>
+#include <cstring>
 
 #include <SQLiteCpp/Exception.h>
 
@@ -26,15 +27,73 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   if (!fs::exists(path, ec)) throw DataError("no warehouse at " + path.string());
   const int flags = access == Access::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
   try {
-    SQLite::Database db(path, flags, 5000);
-    // Reading the schema is the first thing that touches the file's content:
-    // it turns "file is not a database" into an error here, with the path.
+    try {
+      SQLite::Database db(path, flags, busy_timeout_ms());
+      // Reading the schema is the first thing that touches the file's content:
+      // it turns "file is not a database" into an error here, with the path.
+      db.exec("SELECT count(*) FROM sqlite_schema");
+      db.exec("PRAGMA foreign_keys = ON");
+      return db;
+    } catch (const SQLite::Exception& e) {
+      if (e.getExtendedErrorCode() != SQLITE_READONLY_ROLLBACK) throw;
+    }
+    // A writer was killed (or hit a full disk) mid-transaction and left a
+    // hot journal. A read-only connection cannot roll it back; the first
+    // read of a read-write one does, restoring the file as it was.
+    {
+      SQLite::Database recover(path, SQLite::OPEN_READWRITE, busy_timeout_ms());
+      recover.exec("SELECT count(*) FROM sqlite_schema");
+    }
+    SQLite::Database db(path, flags, busy_timeout_ms());
     db.exec("SELECT count(*) FROM sqlite_schema");
     db.exec("PRAGMA foreign_keys = ON");
     return db;
   } catch (const SQLite::Exception& e) {
-    throw DataError("cannot open warehouse " + path.string() + ": " + e.what());
+    throw DataError("cannot open warehouse " + path.string() + ": " +
+                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
   }
+}
+
+int busy_timeout_ms() {
+  if (const char* env = std::getenv("AIGC_BUSY_TIMEOUT"); env && *env) {
+    char* end = nullptr;
+    const long ms = std::strtol(env, &end, 10);
+    if (*end == '\0' && ms >= 0 && ms <= 24L * 3600 * 1000) return static_cast<int>(ms);
+  }
+  return 5000;
+}
+
+std::string explain_sqlite_error(int extended_code, std::string_view message, int system_errno) {
+  std::string out(message);
+  if (system_errno != 0 && (extended_code & 0xff) == SQLITE_IOERR) out += std::string(" (") + std::strerror(system_errno) + ")";
+  switch (extended_code & 0xff) {
+    case SQLITE_FULL:
+      return out + ": the disk is full; free some space and try again";
+    case SQLITE_IOERR:
+      return out + ": reading or writing the file failed; check that the disk has room (and no file size limit applies) "
+                   "and works";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return out + ": another process is writing to it (waited " + std::to_string(busy_timeout_ms()) +
+             " ms); try again when it has finished, or wait longer with AIGC_BUSY_TIMEOUT=MILLISECONDS";
+    case SQLITE_READONLY:
+      if (extended_code == SQLITE_READONLY_ROLLBACK)
+        return out + ": an interrupted write left a journal that must be rolled back, which needs write access to the "
+                     "file and its directory";
+      return out + ": the file or its directory is not writable";
+    case SQLITE_CANTOPEN:
+      return out + ": check that the path and its directory exist and are accessible";
+    case SQLITE_CORRUPT:
+      return out + ": the file is damaged; restore a copy, or rebuild it with 'aigc build' (rows loaded since are lost)";
+    case SQLITE_NOTADB:
+      return out + ": the file is not a SQLite database (is --db or AIGC_DB the right path?)";
+    default:
+      return out;
+  }
+}
+
+std::string explain_sqlite_error(sqlite3* db) {
+  return explain_sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sqlite3_system_errno(db));
 }
 
 void configure_sqlite() { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }

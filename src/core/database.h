@@ -22,8 +22,20 @@ enum class Access { read_only, read_write };
 
 /// Opens an existing warehouse with foreign keys enforced and a busy timeout.
 /// Throws DataError naming the path if it is missing, unreadable or not a
-/// SQLite database.
+/// SQLite database. A read-only open first rolls back what a killed or
+/// failed writer left in a hot journal (that needs write access once).
 SQLite::Database open_database(const fs::path& path, Access access);
+
+/// How long to wait for another process's lock, in milliseconds:
+/// $AIGC_BUSY_TIMEOUT if set to a number, else 5000.
+int busy_timeout_ms();
+
+/// SQLite's message for a failed call, with the operating system's reason
+/// when there is one and, for storage failures (disk full, I/O error,
+/// locked, read-only, damaged or foreign file), what it means and what to do.
+std::string explain_sqlite_error(int extended_code, std::string_view message, int system_errno = 0);
+/// The same for the last failed call on `db`.
+std::string explain_sqlite_error(sqlite3* db);
 
 /// Process-wide SQLite settings; call once at start-up, before any
 /// connection is opened. Turns off SQLite's memory statistics, which take a

@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/check_probe.h"
 #include "core/database.h"
 #include "core/error.h"
 #include "core/suggest.h"
@@ -20,7 +21,8 @@ namespace aigc {
 void exec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : sqlite3_errmsg(db);
+    // A full disk, a lock or a damaged file gets what it means and what to do.
+    std::string msg = explain_sqlite_error(sqlite3_extended_errcode(db), err ? err : sqlite3_errmsg(db), sqlite3_system_errno(db));
     sqlite3_free(err);
     throw DataError(msg);
   }
@@ -28,7 +30,17 @@ void exec(sqlite3* db, const std::string& sql) {
 
 Savepoint::Savepoint(sqlite3* db, std::string name)
     : db_(db), name_(std::move(name)), outermost_(sqlite3_get_autocommit(db) != 0) {
-  exec(db_, "SAVEPOINT " + quote_identifier(name_));
+  // The outermost one takes the write lock at once: a transaction that reads
+  // first and writes later gets SQLITE_BUSY at once, without waiting out the
+  // busy timeout, when another process is writing (SQLite's deadlock
+  // avoidance). BEGIN IMMEDIATE waits for the lock instead.
+  if (outermost_) exec(db_, "BEGIN IMMEDIATE");
+  try {
+    exec(db_, "SAVEPOINT " + quote_identifier(name_));
+  } catch (...) {
+    if (outermost_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 Savepoint::~Savepoint() {
@@ -45,6 +57,7 @@ Savepoint::~Savepoint() {
 
 void Savepoint::release() {
   exec(db_, "RELEASE " + quote_identifier(name_));
+  if (outermost_) exec(db_, "COMMIT");  // if it fails, the destructor rolls back
   done_ = true;
 }
 
@@ -121,15 +134,6 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues) 
       issues.add({csv.record_line(), 1}, col.name, "required column is missing from the header (it is NOT NULL and has no default)");
   }
   return map;
-}
-
-void bind(RawStatement& st, int index, const Value& v) {
-  switch (v.kind) {
-    case Value::Kind::null: st.bind_null(index); break;
-    case Value::Kind::integer: st.bind_int64(index, v.i); break;
-    case Value::Kind::real: st.bind_double(index, v.d); break;
-    case Value::Kind::text: st.bind_text(index, v.s); break;
-  }
 }
 
 std::string render(const Value& v) {
@@ -333,10 +337,10 @@ class RowLoader {
     auto& cache = found_parents_[k];
     if (cache.count(encoded)) return true;
     auto& st = lookups_[k];
-    for (std::size_t i = 0; i < key.size(); ++i) bind(st, static_cast<int>(i + 1), key[i]);
+    for (std::size_t i = 0; i < key.size(); ++i) bind_value(st, static_cast<int>(i + 1), key[i]);
     int rc = st.step();
     st.reset();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db_));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(explain_sqlite_error(db_));
     if (rc == SQLITE_ROW && cache.size() < kParentCacheSize) cache.insert(encoded);
     return rc == SQLITE_ROW;
   }
@@ -364,14 +368,14 @@ class RowLoader {
   bool exists(const Value* values) {
     // The lookup names only the key's fields (?N = field N), so bind those.
     const int params = sqlite3_bind_parameter_count(exists_->get());
-    for (int f = 0; f < params; ++f) bind(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
+    for (int f = 0; f < params; ++f) bind_value(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
     int rc = exists_->step();
     exists_->reset();
     return rc == SQLITE_ROW;
   }
 
   int insert(const Value* values) {
-    for (std::size_t f = 0; f < row_->size; ++f) bind(*insert_, static_cast<int>(f + 1), values[f]);
+    for (std::size_t f = 0; f < row_->size; ++f) bind_value(*insert_, static_cast<int>(f + 1), values[f]);
     int rc = insert_->step();
     insert_->reset();
     return rc;
@@ -380,7 +384,9 @@ class RowLoader {
   void report_step_error(int rc, const Value* values) {
     const int ext = sqlite3_extended_errcode(db_);
     const std::string msg = sqlite3_errmsg(db_);
-    if ((rc & 0xff) != SQLITE_CONSTRAINT) throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": " + msg);
+    if ((rc & 0xff) != SQLITE_CONSTRAINT)
+      throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": cannot write to the warehouse: " +
+                      explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
     auto cols = columns_in(msg.substr(msg.find(':') == std::string::npos ? 0 : msg.find(':') + 1), table_);
     // A plain index rather than std::optional: g++ 12 warns falsely on the latter here.
     constexpr std::size_t none = static_cast<std::size_t>(-1);
@@ -399,14 +405,38 @@ class RowLoader {
       }
       what = "duplicate key: a row with " + names + " = " + vals + " already exists";
     } else if (ext == SQLITE_CONSTRAINT_CHECK) {
-      std::string expr = msg.substr(msg.find(':') + 2);
-      what = "value " + (field != none ? render(values[field]) : std::string("?")) + " breaks the rule CHECK (" + expr + ")";
+      // SQLite names only the first rule broken; name them all, so the file
+      // can be fixed in one pass.
+      if (!probe_) probe_.emplace(db_, table_, header_.field_to_column);
+      auto failing = probe_->failing(values);
+      if (failing.empty()) {
+        report_check(msg.substr(msg.find(':') + 2), values);
+      } else {
+        for (auto k : failing) report_check(table_.checks[k], values);
+      }
+      return;
     } else if (ext == SQLITE_CONSTRAINT_NOTNULL) {
       what = "a value is required (the column is NOT NULL)";
     } else {
       what = msg;
     }
     issues_.add(at, column, what);
+  }
+
+  /// One broken CHECK, reported at the first column it names.
+  void report_check(const std::string& expr, const Value* values) {
+    std::size_t field = static_cast<std::size_t>(-1);
+    std::string column;
+    for (auto c : columns_in(expr, table_)) {
+      if (auto f = field_of(c)) {
+        field = *f;
+        column = table_.columns[c].name;
+        break;
+      }
+    }
+    const bool known = field != static_cast<std::size_t>(-1);
+    issues_.add(known ? where(field) : FieldPos{row_->line, 1}, column,
+                (known ? "value " + render(values[field]) + " breaks" : std::string("breaks")) + " the rule CHECK (" + expr + ")");
   }
 
   sqlite3* db_;
@@ -417,6 +447,7 @@ class RowLoader {
   HeaderMap header_;
   std::optional<RawStatement> insert_;
   std::optional<RawStatement> exists_;
+  std::optional<CheckProbe> probe_;  ///< prepared when a first CHECK fails
   std::vector<RawStatement> lookups_;
   std::vector<PendingReference> pending_;
   RowPipeline* pipeline_ = nullptr;

@@ -49,7 +49,9 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
 /// nothing: on failure no table is created.
 LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options);
 
-/// A savepoint that rolls back on destruction unless released.
+/// A savepoint that rolls back on destruction unless released. Outside a
+/// transaction it begins one with BEGIN IMMEDIATE, waiting (busy timeout)
+/// for another writer to finish rather than failing halfway through.
 class Savepoint {
  public:
   Savepoint(sqlite3* db, std::string name);

@@ -76,9 +76,18 @@ class GuardedConnection {
   /// Forgets an interrupt that has not stopped anything yet.
   void clear_interrupt() noexcept { interrupt_requested_.store(false, std::memory_order_relaxed); }
 
-  /// Starts the clock for one statement and forgets the last refusal and
-  /// stop cause. Call before preparing each statement.
-  void begin_statement();
+  /// While alive, one statement runs under the deadline; the last refusal
+  /// and stop cause are forgotten when it starts.
+  class StatementScope {
+   public:
+    explicit StatementScope(GuardedConnection& conn);
+    ~StatementScope() { conn_.armed_ = false; }
+    StatementScope(const StatementScope&) = delete;
+    StatementScope& operator=(const StatementScope&) = delete;
+
+   private:
+    GuardedConnection& conn_;
+  };
 
   /// Prepares the first statement of `sql`; `consumed` receives how many
   /// bytes it used. Returns an empty Prepared for whitespace or comments.
@@ -89,7 +98,7 @@ class GuardedConnection {
   /// the refusal, the timeout or the interrupt if one of those caused it.
   std::string explain_failure(const std::string& sqlite_message) const;
 
-  /// The cause recorded by the progress handler since begin_statement().
+  /// The cause recorded by the progress handler in the current or last StatementScope.
   StopCause stop_cause() const noexcept { return stop_cause_; }
 
   /// The hint appended to refusals in read-only mode.
@@ -105,14 +114,25 @@ class GuardedConnection {
   Access access_;
   std::chrono::milliseconds timeout_{0};
   std::chrono::steady_clock::time_point deadline_{};
+  bool armed_ = false;  ///< a StatementScope with a deadline is alive
   std::atomic<bool> interrupt_requested_{false};
   StopCause stop_cause_ = StopCause::none;
-  std::string refusal_;  ///< the first refusal since begin_statement()
+  std::string refusal_;  ///< the first refusal in the current StatementScope
+  std::string_view preparing_;  ///< the SQL being prepared, to name what a refusal refuses
   static_assert(std::atomic<bool>::is_always_lock_free, "interrupt() must be async-signal-safe");
 };
 
+/// Offset of the first character of `sql` at or after `from` that is
+/// neither whitespace nor part of a comment (-- to the end of the line,
+/// /* to */), as SQLite's tokenizer sees them.
+std::size_t skip_sql_blanks(std::string_view sql, std::size_t from = 0);
+
 /// "query stopped after 2 s (--timeout)", "query stopped after 0.5 s (--timeout)".
 std::string timeout_message(std::chrono::milliseconds limit);
+
+/// --timeout's SECONDS (fractions allowed; 0: no limit) as a duration.
+/// Throws UsageError for a negative or non-finite number.
+std::chrono::milliseconds timeout_from_seconds(double seconds);
 
 /// Whether `name` (lower case) is a pragma that read-only mode allows, given
 /// whether it came with an argument. Exposed for tests.

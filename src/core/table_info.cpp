@@ -52,6 +52,66 @@ ColumnType type_of(const std::string& declared) {
 
 }  // namespace
 
+std::vector<std::string> check_expressions(std::string_view sql) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  const std::size_t n = sql.size();
+  auto skip_quoted = [&](char close) {
+    for (++i; i < n; ++i)
+      if (sql[i] == close) {
+        if (i + 1 < n && sql[i + 1] == close && close != ']') {
+          ++i;
+          continue;
+        }
+        break;
+      }
+    ++i;
+  };
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (static_cast<unsigned char>(c) >= 0x80); };
+  while (i < n) {
+    char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      skip_quoted(c);
+    } else if (c == '[') {
+      skip_quoted(']');
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      auto end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? n : end + 2;
+    } else if (is_word(c)) {
+      std::size_t start = i;
+      while (i < n && is_word(sql[i])) ++i;
+      if (upper(std::string(sql.substr(start, i - start))) != "CHECK") continue;
+      std::size_t j = i;
+      while (j < n && std::isspace(static_cast<unsigned char>(sql[j]))) ++j;
+      if (j >= n || sql[j] != '(') continue;
+      // The expression runs to the matching parenthesis.
+      i = j + 1;
+      int depth = 1;
+      std::size_t expr_start = i;
+      while (i < n && depth > 0) {
+        char d = sql[i];
+        if (d == '\'' || d == '"' || d == '`') {
+          skip_quoted(d);
+          continue;
+        }
+        if (d == '[') {
+          skip_quoted(']');
+          continue;
+        }
+        if (d == '(') ++depth;
+        if (d == ')') --depth;
+        ++i;
+      }
+      if (depth == 0) out.emplace_back(sql.substr(expr_start, i - 1 - expr_start));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> table_names(sqlite3* db) {
   std::vector<std::string> names;
   each_row(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -76,7 +136,8 @@ TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
            [&](const auto& r) { info.strict = r[0] == "1"; });
   // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden. Generated
   // columns (hidden 2 or 3) cannot be inserted into and are left out.
-  each_row(db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, hidden FROM pragma_table_xinfo(" +
+  info.checks = check_expressions(sql_text);
+  each_row(db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, hidden, dflt_value FROM pragma_table_xinfo(" +
                    quote_literal(info.name) + ") ORDER BY cid",
            [&](const auto& r) {
              if (r[5] == "2" || r[5] == "3") return;
@@ -86,6 +147,7 @@ TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
              c.type = type_of(r[1]);
              c.not_null = r[2] == "1";
              c.has_default = r[3] == "1";
+             c.default_expr = r[6];
              c.pk_position = std::stoi(r[4]);
              info.columns.push_back(std::move(c));
            });

@@ -17,6 +17,7 @@ struct TableColumn {
   std::string declared_type;
   bool not_null = false;
   bool has_default = false;
+  std::string default_expr;  ///< the DEFAULT expression's SQL text, if any
   int pk_position = 0;  ///< 1-based position in the primary key, 0 if not part of it
 };
 
@@ -32,6 +33,7 @@ struct TableInfo {
   std::string name;  ///< as stored in sqlite_schema
   std::vector<TableColumn> columns;
   std::vector<ForeignKey> foreign_keys;
+  std::vector<std::string> checks;  ///< each CHECK constraint's expression, as written
   bool strict = false;
 
   /// Reads the table's definition; throws DataError if there is no such table
@@ -42,6 +44,11 @@ struct TableInfo {
   /// Primary-key column indexes, in key order.
   std::vector<std::size_t> primary_key() const;
 };
+
+/// The expressions of every CHECK constraint in a CREATE TABLE statement,
+/// column and table constraints alike, in order. Skips string literals,
+/// quoted identifiers and comments.
+std::vector<std::string> check_expressions(std::string_view create_table_sql);
 
 /// Names of the user-visible tables of the database, sorted.
 std::vector<std::string> table_names(sqlite3* db);

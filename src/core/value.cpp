@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/database.h"
+
 namespace aigc {
 
 bool parse_integer(std::string_view text, std::int64_t& out) {
@@ -56,6 +58,15 @@ Value exact_value(std::string_view text) {
   if (text[0] == '-' && text.find_first_not_of("-0.") == std::string_view::npos) return v;  // -0.0
   if (parse_real(text, v.d)) v.kind = Value::Kind::real;
   return v;
+}
+
+void bind_value(RawStatement& st, int index, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::null: st.bind_null(index); break;
+    case Value::Kind::integer: st.bind_int64(index, v.i); break;
+    case Value::Kind::real: st.bind_double(index, v.d); break;
+    case Value::Kind::text: st.bind_text(index, v.s); break;
+  }
 }
 
 }  // namespace aigc

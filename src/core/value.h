@@ -5,6 +5,8 @@
 
 namespace aigc {
 
+class RawStatement;
+
 /// A value ready to bind. Text points into the reader's buffer.
 struct Value {
   enum class Kind { null, integer, real, text } kind = Kind::null;
@@ -22,5 +24,8 @@ bool parse_real(std::string_view text, double& out);
 /// the exact text when SQLite prints it back. "0870", "+5", "1e3", "0.50"
 /// and integers beyond 64 bits stay text; "42", "-7" and "3.25" become numbers.
 Value exact_value(std::string_view text);
+
+/// Binds `v` to parameter `index` (1-based) of `st`; text is not copied.
+void bind_value(RawStatement& st, int index, const Value& v);
 
 }  // namespace aigc

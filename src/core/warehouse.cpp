@@ -1,14 +1,18 @@
 #include "core/warehouse.h"
 
+#include <SQLiteCpp/Exception.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -55,6 +59,53 @@ void remove_stale_builds(const fs::path& target) {
     fs::remove(entry.path(), ec);
   }
 }
+
+/// A build replaces its target, so never a file that is not a SQLite
+/// database: a mistyped --db could name someone's document. An empty file
+/// or a damaged warehouse (whose header survives) may be replaced.
+void refuse_foreign_file(const fs::path& target) {
+  std::error_code ec;
+  if (!fs::is_regular_file(target, ec) || fs::file_size(target, ec) == 0) return;
+  std::ifstream in(target, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof header);
+  if (in.gcount() == sizeof header && std::memcmp(header, "SQLite format 3", sizeof header) == 0) return;
+  throw UsageError(target.string() +
+                   " exists and is not a SQLite database; aigc build will not replace it (remove it first if it may go)");
+}
+
+/// Holds the old warehouse's write lock while the new one is renamed over
+/// it. Opening it first rolls back a hot journal that a killed writer left
+/// (that journal would otherwise sit beside the new file, and the next open
+/// would play the old file's pages into it); the lock makes sure no other
+/// process is halfway through writing to the old file.
+class ReplaceLock {
+ public:
+  explicit ReplaceLock(const fs::path& target) {
+    std::error_code ec;
+    if (!fs::exists(target, ec)) return;
+    try {
+      db_ = std::make_unique<SQLite::Database>(target, SQLite::OPEN_READWRITE, busy_timeout_ms());
+      db_->exec("BEGIN IMMEDIATE");
+      db_->exec("SELECT count(*) FROM sqlite_schema");
+    } catch (const SQLite::Exception& e) {
+      db_.reset();
+      if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
+        throw DataError("cannot replace the warehouse at " + target.string() + ": " +
+                        explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+      // A damaged old file: nothing of it is kept, and a journal beside it
+      // could never be applied to the new file correctly.
+      fs::remove(fs::path(target.string() + "-journal"), ec);
+    }
+  }
+  // Closing ends the empty transaction on the old file without writing.
+  ~ReplaceLock() = default;
+  ReplaceLock(const ReplaceLock&) = delete;
+  ReplaceLock& operator=(const ReplaceLock&) = delete;
+
+ private:
+  std::unique_ptr<SQLite::Database> db_;
+};
 
 /// Deletes the temporary file unless committed.
 class TempFileGuard {
@@ -140,14 +191,22 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw DataError("cannot create directory " + target.parent_path().string() + ": " + ec.message());
+  refuse_foreign_file(target);
   remove_stale_builds(target);
   const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
   fs::remove(temp, ec);
+  // Created here rather than by SQLite, whose message would not say why not.
+  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); fd >= 0)
+    ::close(fd);
+  else
+    throw DataError("cannot create " + temp.string() + ": " + std::strerror(errno) +
+                    " (a build writes a temporary file beside the warehouse, so its directory must be writable)");
   TempFileGuard guard(temp);
 
   BuildSummary summary;
   summary.path = target;
-  {
+  // Whatever fails, the old warehouse (if any) is untouched until the rename.
+  try {
     SQLite::Database db(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     sqlite3* h = db.getHandle();
     // The file is private until renamed, so it needs no rollback journal: a
@@ -190,8 +249,16 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
     SQLite::Statement ic(db, "PRAGMA integrity_check");
     ic.executeStep();
     if (ic.getColumn(0).getString() != "ok") throw DataError("integrity check failed: " + ic.getColumn(0).getString());
+  } catch (const SQLite::Exception& e) {
+    throw DataError("cannot build the warehouse at " + target.string() + ": " +
+                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+  } catch (const LoadError&) {
+    throw;  // lists the seed file's problems itself
+  } catch (const DataError& e) {
+    throw DataError("cannot build the warehouse at " + target.string() + ": " + e.what());
   }
   fsync_path(temp, false);
+  ReplaceLock lock(target);
   fs::rename(temp, target, ec);
   if (ec) throw DataError("cannot move the new warehouse into place at " + target.string() + ": " + ec.message());
   guard.keep();

@@ -1,0 +1,68 @@
+// aigc check: runs the declarative data checks on the warehouse.
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/check.h"
+#include "core/error.h"
+#include "core/warehouse.h"
+
+namespace aigc::cmd {
+
+namespace {
+struct CheckCommandOptions {
+  std::vector<std::string> only;
+  bool list = false;
+  std::size_t max_rows = 100;
+  OutputFlags output;
+};
+}  // namespace
+
+void setup_check(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<CheckCommandOptions>();
+  auto* sub = app.add_subcommand("check", "Run data checks on the warehouse and list every row that fails one");
+  sub->add_option("--only", opts->only, "Run only this check (repeatable); see --list");
+  sub->add_flag("--list", opts->list, "List the checks and what each verifies, and run none");
+  sub->add_option("--max-rows", opts->max_rows, "Failing rows shown per check (all are counted)")
+      ->default_val(100)
+      ->check(CLI::PositiveNumber);
+  auto* format = sub->add_option("-f,--format", opts->output.format,
+                                 "Write the failing rows as table, csv, json or markdown instead of the report");
+  add_csv_options(sub, opts->output);
+  sub->footer(R"(Checks: integrity, foreign keys, unique keys, values the schema's CHECK and
+NOT NULL rules accept, min <= max in ranges, declared counts against rows
+present, and provenance (section_id with source_line, or source_note).
+Each failing row is shown with its table, key and, for a row of the seed
+data, its seed file and line. A failure the report's known gaps document
+(known_gap) is a warning. Exit status 1 if any check fails.
+
+Examples:
+  aigc check
+    ok    integrity        the file's structure, indexes and column types are sound ...
+    FAIL  min_le_max       a range's minimum is not above its maximum: 1 failing row
+          pricing: pricing_id = 'mine' (seeds/pricing.csv:13): price_min 5.0 > price_max 1.0
+  aigc check --only foreign_keys --format csv > dangling.csv
+)");
+  sub->callback([opts, &global, format] {
+    if (opts->list) {
+      for (const auto& c : data_checks()) std::cout << c.name << "\t" << c.description << "\n";
+      return;
+    }
+    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
+    CheckOptions co;
+    co.only = opts->only;
+    co.max_findings = format->count() ? static_cast<std::size_t>(-1) : opts->max_rows;
+    co.seeds = warehouse_seeds(db.getHandle());
+    const CheckReport report = run_checks(db.getHandle(), co);
+    if (format->count())
+      render_check_report(report, std::cout, render_options(opts->output));
+    else
+      write_check_report(report, std::cout);
+    std::cout.flush();
+    if (const auto failed = report.failed())
+      throw DataError(std::to_string(failed) + (failed == 1 ? " check" : " checks") + " failed");
+  });
+}
+
+}  // namespace aigc::cmd

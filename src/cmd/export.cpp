@@ -1,0 +1,105 @@
+// aigc export: writes saved queries' results to files, with a manifest.
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/error.h"
+#include "core/export.h"
+#include "core/output_file.h"
+#include "core/xlsx_export.h"
+#include "core/warehouse.h"
+
+namespace aigc::cmd {
+
+namespace {
+struct ExportCommandOptions {
+  std::string name;
+  bool all = false;
+  std::string output;
+  std::string dir;
+  std::string xlsx;
+  std::vector<std::string> params;
+  OutputFlags out;
+  std::string queries;
+};
+}  // namespace
+
+void setup_export(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<ExportCommandOptions>();
+  auto* sub = app.add_subcommand("export", "Write saved queries' results to files (one query, or all with a manifest)");
+  sub->add_option("name", opts->name, "Saved query to export");
+  sub->add_flag("--all", opts->all, "Export every saved query into --dir, plus manifest.json");
+  sub->add_option("-o,--output", opts->output, "File to write one query to (default: NAME.EXT in --dir or here)");
+  sub->add_option("--dir", opts->dir, "Directory for the files (created if missing; required with --all)");
+  sub->add_option("--xlsx", opts->xlsx,
+                  "Write one Excel workbook instead: an index sheet, then a sheet per query (with --all, or one query)");
+  add_param_option(sub, opts->params);
+  add_format_option(sub, opts->out, "csv");
+  add_csv_options(sub, opts->out);
+  add_queries_option(sub, opts->queries);
+  sub->footer(R"(Each file is written under a temporary name and renamed when complete, so an
+interrupted export never leaves a truncated file. With --all nothing is renamed
+until every query has run: a failure leaves DIR as it was. The extension
+follows --format: .csv, .json, .md, .txt (table). With --all, a --param goes to
+every query that takes it. manifest.json records when, from which warehouse and
+seeds, which queries, their parameters and row counts.
+
+Examples:
+  aigc export --all --dir report-tables --bom     # for Excel on Chinese Windows
+  aigc export api_prices -o api_prices.csv
+  aigc export api_prices_normalised -p fx_usd_cny=7.2 --format json -o prices.json
+  aigc export --all --xlsx aigc.xlsx          # one workbook: index + a sheet per query
+)");
+  sub->callback([opts, &global, sub] {
+    if (opts->all == !opts->name.empty())
+      throw UsageError(opts->all ? "give either --all or a query name, not both"
+                                 : "name a saved query to export, or use --all --dir DIR");
+    const auto catalog = QueryCatalog::resolve(opts->queries);
+    ExportOptions eo;
+    eo.render = render_options(opts->out);
+    eo.params = parse_param_args(opts->params);
+    const auto path = resolve_warehouse_path(global.db);
+    if (!opts->xlsx.empty()) {
+      if (!opts->dir.empty() || !opts->output.empty())
+        throw UsageError("--xlsx names the workbook to write; leave out --dir and -o");
+      if (sub->count("--format") || opts->out.bom || opts->out.crlf || opts->out.excel_safe)
+        throw UsageError("--format, --bom, --crlf and --excel-safe are for text files, not --xlsx");
+      check_output_path(opts->xlsx);
+      auto db = open_warehouse(path, Access::read_only);
+      const auto queries = opts->all ? catalog.queries() : std::vector<SavedQuery>{catalog.find(opts->name)};
+      auto summary = export_xlsx(db.getHandle(), queries, opts->xlsx, eo.params);
+      std::uint64_t rows = 0;
+      for (const auto& s : summary.sheets) rows += s.rows;
+      std::cout << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (")
+                << rows << " rows) to " << opts->xlsx << "\n";
+      return;
+    }
+    if (opts->all) {
+      if (!opts->output.empty()) throw UsageError("-o names one file; with --all use --dir DIR");
+      if (opts->dir.empty()) throw UsageError("--all needs --dir DIR, the directory to write the files into");
+      auto db = open_warehouse(path, Access::read_only);  // built on first use; the export only reads
+      auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->dir, eo);
+      std::uint64_t rows = 0;
+      for (const auto& q : summary.queries) rows += q.rows;
+      std::cout << "exported " << summary.queries.size() << " queries (" << rows << " rows) to "
+                << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
+      return;
+    }
+    const SavedQuery& query = catalog.find(opts->name);
+    fs::path file = opts->output;
+    if (file.empty())
+      file = (opts->dir.empty() ? fs::path(".") : fs::path(opts->dir)) /
+             (query.name + std::string(format_extension(eo.render.format)));
+    else if (!opts->dir.empty())
+      throw UsageError("give -o FILE or --dir DIR, not both");
+    if (std::error_code ec; !opts->dir.empty() && !fs::create_directories(opts->dir, ec) && ec)
+      throw DataError("cannot create directory " + opts->dir + ": " + ec.message());
+    auto db = open_warehouse(path, Access::read_only);
+    auto e = export_query(db.getHandle(), query, file, eo);
+    std::cout << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows") << ") to "
+              << e.file.string() << "\n";
+  });
+}
+
+}  // namespace aigc::cmd

@@ -1,0 +1,49 @@
+// aigc queries: lists the saved queries, or describes one.
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/catalog.h"
+#include "core/warehouse.h"
+
+namespace aigc::cmd {
+
+namespace {
+struct QueriesOptions {
+  std::string name;
+  OutputFlags out;
+  std::string queries;
+};
+}  // namespace
+
+void setup_queries(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<QueriesOptions>();
+  auto* sub = app.add_subcommand("queries", "List the saved queries, or show one in full");
+  sub->add_option("name", opts->name, "Show this query: description, parameters with their meaning, SQL");
+  add_format_option(sub, opts->out, "table");
+  add_queries_option(sub, opts->queries);
+  sub->footer(R"(Each saved query is a file queries/NAME.sql. Its parameters are read from the
+SQL itself; NAME=VALUE shows a default, '(required)' a parameter without one.
+
+Examples:
+  aigc queries
+  aigc queries --format markdown
+  aigc queries api_prices_normalised
+  aigc queries --queries ~/my-queries      # your own NAME.sql files
+)");
+  sub->callback([opts, &global] {
+    const auto catalog = QueryCatalog::resolve(opts->queries);
+    const SavedQuery* one = opts->name.empty() ? nullptr : &catalog.find(opts->name);
+    RenderOptions ro = render_options(opts->out);
+    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
+    if (one) {
+      describe_query(db.getHandle(), *one, std::cout);
+      return;
+    }
+    if (ro.format == Format::table) ro.max_width = stdout_terminal_width();
+    list_queries(db.getHandle(), catalog, std::cout, ro);
+  });
+}
+
+}  // namespace aigc::cmd

@@ -1,0 +1,52 @@
+#include "cmd/query_options.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace aigc::cmd {
+
+void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& default_format) {
+  flags.format = default_format;
+  sub->add_option("-f,--format", flags.format, "Output format: table, csv, json or markdown (md)")
+      ->default_str(default_format);
+}
+
+void add_csv_options(CLI::App* sub, OutputFlags& flags) {
+  sub->add_flag("--bom", flags.bom, "CSV: start with a UTF-8 byte-order mark, so Excel on Chinese Windows reads UTF-8");
+  sub->add_flag("--excel-safe", flags.excel_safe,
+                "CSV: prefix ' to text starting with = + - @ TAB or CR so a spreadsheet never runs it as a formula "
+                "(numbers such as -5 are left alone)");
+  sub->add_flag("--crlf", flags.crlf, "CSV: end lines with CRLF (RFC 4180) instead of LF");
+}
+
+void add_param_option(CLI::App* sub, std::vector<std::string>& params) {
+  sub->add_option("-p,--param", params, "Set a query parameter: NAME=VALUE (repeatable; bound, never pasted into SQL)")
+      ->allow_extra_args(false);
+}
+
+void add_queries_option(CLI::App* sub, std::string& dir) {
+  sub->add_option("--queries", dir,
+                  "Directory of saved queries (NAME.sql) to use instead of the built-in ones (default: "
+                  "$AIGC_QUERIES if set)");
+}
+
+RenderOptions render_options(const OutputFlags& flags) {
+  RenderOptions r;
+  r.format = parse_format(flags.format);
+  r.bom = flags.bom;
+  r.excel_safe = flags.excel_safe;
+  r.crlf = flags.crlf;
+  return r;
+}
+
+int stdout_terminal_width() {
+  if (!::isatty(STDOUT_FILENO)) return 0;
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) return std::atoi(c);
+  return 80;
+}
+
+}  // namespace aigc::cmd

@@ -1,0 +1,38 @@
+#pragma once
+/// Options shared by the commands that run saved queries and print rows
+/// (queries, run, export): declared once so every command spells and
+/// documents them the same way.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "core/render.h"
+
+namespace aigc::cmd {
+
+/// The output options as given on the command line.
+struct OutputFlags {
+  std::string format;
+  bool bom = false;
+  bool excel_safe = false;
+  bool crlf = false;
+};
+
+/// --format FORMAT (default `default_format`).
+void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& default_format);
+/// --bom, --excel-safe and --crlf, for output meant for spreadsheets.
+void add_csv_options(CLI::App* sub, OutputFlags& flags);
+/// -p,--param NAME=VALUE, repeatable (each occurrence takes one value, so a
+/// positional argument after it is not swallowed).
+void add_param_option(CLI::App* sub, std::vector<std::string>& params);
+/// --queries DIR.
+void add_queries_option(CLI::App* sub, std::string& dir);
+
+/// RenderOptions from the flags; throws UsageError for an unknown format.
+RenderOptions render_options(const OutputFlags& flags);
+
+/// The width of the terminal on standard output, or 0 when standard output
+/// is not a terminal (then nothing is cut).
+int stdout_terminal_width();
+
+}  // namespace aigc::cmd

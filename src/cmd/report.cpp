@@ -1,0 +1,56 @@
+// aigc report: every saved query as one self-contained HTML page with charts.
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/error.h"
+#include "core/html_report.h"
+#include "core/output_file.h"
+#include "core/warehouse.h"
+
+namespace aigc::cmd {
+
+namespace {
+struct ReportOptions {
+  std::string html;
+  std::vector<std::string> params;
+  std::string queries;
+};
+}  // namespace
+
+void setup_report(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<ReportOptions>();
+  auto* sub = app.add_subcommand("report", "Write every saved query's result as one HTML page with charts");
+  sub->add_option("-o,--html", opts->html, "HTML file to write (complete or not at all: a temporary file is renamed)")
+      ->required();
+  add_param_option(sub, opts->params);
+  add_queries_option(sub, opts->queries);
+  sub->footer(R"(One self-contained file: styles inline, charts as inline SVG, no scripts, and
+nothing loaded from the network (a Content-Security-Policy forbids it), so it
+opens anywhere, offline, and prints cleanly. A table of contents, then one
+section per saved query in the order of the report pages they reproduce:
+title, description, the report sections, a chart where the data suits one
+(API prices in one currency, 玉言 vs humans per task, industries on the
+potential matrix, price spread per vendor), the table (NULL marked as such),
+and its provenance: sections, cited source lines, parameters and SQL.
+A --param goes to every query that takes it, as with 'export --all'.
+
+Examples:
+  aigc report --html report.html
+  aigc report -o report-usd.html -p currency=USD -p fx_usd_cny=7.2
+)");
+  sub->callback([opts, &global] {
+    const auto catalog = QueryCatalog::resolve(opts->queries);
+    HtmlReportOptions ro;
+    ro.params = parse_param_args(opts->params);
+    check_output_path(opts->html);  // a bad path is reported before the warehouse is opened
+    const auto path = resolve_warehouse_path(global.db);
+    auto db = open_warehouse(path, Access::read_only);
+    auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->html, ro);
+    std::cout << "wrote " << opts->html << ": " << s.sections << " sections, " << s.charts << " charts, " << s.rows
+              << " rows\n";
+  });
+}
+
+}  // namespace aigc::cmd

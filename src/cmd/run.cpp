@@ -1,0 +1,66 @@
+// aigc run: runs one saved query with bound parameters and prints its rows.
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/catalog.h"
+#include "core/output_file.h"
+#include "core/warehouse.h"
+
+namespace aigc::cmd {
+
+namespace {
+struct RunOptions {
+  std::string name;
+  std::vector<std::string> params;
+  OutputFlags out;
+  std::string output;
+  std::string queries;
+};
+}  // namespace
+
+void setup_run(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<RunOptions>();
+  auto* sub = app.add_subcommand("run", "Run a saved query and print its rows");
+  sub->add_option("name", opts->name, "Saved query to run ('aigc queries' lists them)")->required();
+  add_param_option(sub, opts->params);
+  add_format_option(sub, opts->out, "table");
+  sub->add_option("-o,--output", opts->output,
+                  "Write to FILE instead of standard output (complete or not at all: a temporary file is renamed)");
+  add_csv_options(sub, opts->out);
+  add_queries_option(sub, opts->queries);
+  sub->footer(R"(Parameters are bound to the statement, never pasted into its SQL: a value that
+looks like a number (42, -7, 7.1) is bound as one, anything else as text. A
+parameter without a default must be given; 'aigc queries NAME' shows them all.
+
+On a terminal the table is cut to the terminal's width (long cells end in …);
+piped or written to a file, nothing is cut. NULL shows as NULL, an empty
+string as nothing.
+
+Examples:
+  aigc run api_prices
+  aigc run api_prices_normalised --param fx_usd_cny=7.2 --param currency=USD
+  aigc run provenance -p term=玉言 --format markdown
+  aigc run vendor_table --format csv --bom -o vendors.csv
+)");
+  sub->callback([opts, &global] {
+    const auto catalog = QueryCatalog::resolve(opts->queries);
+    catalog.find(opts->name);  // an unknown name is reported before anything else happens
+    const auto args = parse_param_args(opts->params);
+    RenderOptions ro = render_options(opts->out);
+    if (!opts->output.empty()) check_output_path(opts->output);
+    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
+    if (opts->output.empty()) {
+      if (ro.format == Format::table) ro.max_width = stdout_terminal_width();
+      run_saved_query(db.getHandle(), catalog, opts->name, args, std::cout, ro);
+      return;
+    }
+    AtomicFile file(opts->output);
+    auto rows = run_saved_query(db.getHandle(), catalog, opts->name, args, file.stream(), ro);
+    file.commit();
+    std::cerr << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << opts->output << "\n";
+  });
+}
+
+}  // namespace aigc::cmd

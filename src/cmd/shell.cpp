@@ -1,0 +1,152 @@
+// aigc shell: an interactive SQL shell on the warehouse, read-only unless
+// --write. From a terminal it edits lines with libedit; from a pipe or file
+// it runs the input as a script and stops at the first error.
+#include <unistd.h>
+
+#include <SQLiteCpp/Exception.h>
+#include <cctype>
+#include <clocale>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "core/catalog.h"
+#include "core/error.h"
+#include "core/sql_guard.h"
+#include "core/sql_script.h"
+#include "shell/completion.h"
+#include "shell/line_reader.h"
+#include "shell/session.h"
+#include "shell/sigint.h"
+
+namespace aigc::cmd {
+
+namespace {
+
+struct ShellCommandOptions {
+  bool write = false;
+  double timeout = 0;
+  OutputFlags out;
+  std::string queries;
+};
+
+/// $AIGC_HISTORY, else $XDG_DATA_HOME/aigc/history, else ~/.local/share/aigc/history.
+fs::path history_path() {
+  if (const char* env = std::getenv("AIGC_HISTORY"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "aigc" / "history";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return fs::path(home) / ".local" / "share" / "aigc" / "history";
+  return ".aigc_history";
+}
+
+/// libedit decodes keys by the C library's character type: make it UTF-8
+/// (the report's names are Chinese) even when the environment sets none.
+void use_utf8_ctype() {
+  if (!std::setlocale(LC_CTYPE, "") || MB_CUR_MAX == 1) std::setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+void print_error(const std::string& message) { std::cerr << "Error: " << message << "\n" << std::flush; }
+
+void run_interactive(shell::Session& session, GuardedConnection& conn) {
+  use_utf8_ctype();
+  shell::InputAssembler assembler;
+  shell::SigintInterrupts sigint(conn);
+  shell::LineReader reader(history_path(), [&](std::string_view before) {
+    // Called from inside libedit (C): nothing may propagate out of here.
+    try {
+      return shell::complete_input(before, assembler.pending(), session.completion_words());
+    } catch (...) {
+      return shell::CompletionReply{};
+    }
+  });
+  std::cout << "aigc shell on " << sqlite3_db_filename(conn.handle(), "main") << ", "
+            << (conn.access() == Access::read_only ? "read-only (start with --write to allow changes)" : "writable")
+            << ".\nEnter SQL ending with ';', or .help. Ctrl-D leaves.\n";
+  std::size_t line_number = 0;
+  while (!session.quit_requested()) {
+    auto read = reader.read(assembler.pending() ? "   ...> " : "aigc> ");
+    if (read.kind == shell::ReadResult::Kind::end_of_input) {
+      std::cout << "\n";
+      break;
+    }
+    if (read.kind == shell::ReadResult::Kind::cancelled) {
+      assembler.clear();
+      continue;
+    }
+    auto input = assembler.add_line(read.text, ++line_number);
+    if (!input) continue;
+    std::string entry = input->text;
+    while (!entry.empty() && entry.back() == '\n') entry.pop_back();
+    reader.remember(entry);
+    conn.clear_interrupt();
+    try {
+      session.execute(*input);
+    } catch (const StatementError& e) {
+      std::cout.flush();
+      if (e.cause() == StopCause::interrupted) {
+        std::cerr << "\n";  // the terminal echoed ^C where the cursor was
+        print_error("interrupted");
+      } else {
+        print_error(e.reason());
+        // Name the statement when the input held more than the failing one.
+        if (e.statement().text != trimmed(input->text))
+          std::cerr << "  in: " << e.statement().excerpt() << "\n";
+      }
+    } catch (const Error& e) {
+      std::cout.flush();
+      print_error(e.what());
+    } catch (const SQLite::Exception& e) {
+      std::cout.flush();
+      print_error(e.what());
+    }
+  }
+}
+
+}  // namespace
+
+void setup_shell(CLI::App& app, GlobalOptions& global) {
+  auto opts = std::make_shared<ShellCommandOptions>();
+  auto* sub = app.add_subcommand("shell", "Explore the warehouse with SQL and saved queries (read-only unless --write)");
+  sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
+  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS (default: no limit)");
+  add_format_option(sub, opts->out, "table");
+  add_csv_options(sub, opts->out);
+  add_queries_option(sub, opts->queries);
+  sub->footer(R"(From a terminal: line editing, history (kept in $AIGC_HISTORY, default
+~/.local/share/aigc/history), tab completion of keywords, tables, columns,
+saved queries and dot-commands. Statements end with ';' and may span lines.
+Ctrl-C stops a running statement (or clears the line), Ctrl-D leaves.
+Type .help for the dot-commands.
+
+From a pipe or file: statements and dot-commands run in order without
+prompts; the first error stops the shell with exit status 1.
+
+Examples:
+  aigc shell
+  aigc shell --write
+  aigc shell < exploration.sql
+)");
+  sub->callback([opts, &global] {
+    RenderOptions render = render_options(opts->out);
+    if (render.format == Format::table) render.max_width = stdout_terminal_width();
+    const auto timeout = timeout_from_seconds(opts->timeout);
+    GuardedConnection conn(resolve_warehouse_path(global.db), opts->write ? Access::read_write : Access::read_only);
+    conn.set_timeout(timeout);
+    shell::Session session(conn, QueryCatalog::resolve(opts->queries), std::cout, std::cerr, render);
+    if (::isatty(STDIN_FILENO))
+      run_interactive(session, conn);
+    else
+      session.run_stream(std::cin, "");
+    std::cout.flush();
+  });
+}
+
+}  // namespace aigc::cmd

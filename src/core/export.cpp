@@ -1,0 +1,181 @@
+#include "core/export.h"
+
+#include <algorithm>
+#include <ctime>
+#include <memory>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "core/output_file.h"
+#include "core/suggest.h"
+
+namespace aigc {
+
+namespace {
+
+RenderOptions file_options(const ExportOptions& options) {
+  RenderOptions r = options.render;
+  r.max_width = 0;
+  return r;
+}
+
+/// Renders one bound query into `file`, naming the query in any error.
+std::uint64_t render_into(PreparedQuery& q, AtomicFile& file, const RenderOptions& options) {
+  try {
+    return render_statement(q.get(), file.stream(), options);
+  } catch (const DataError& e) {
+    throw DataError("query " + q.query().name + ": " + e.what() + "; nothing was written to " +
+                    file.target().string());
+  }
+}
+
+std::string json_or_null(const std::string& s) { return s.empty() ? "null" : json_string(s); }
+
+}  // namespace
+
+std::string_view format_extension(Format f) {
+  switch (f) {
+    case Format::csv: return ".csv";
+    case Format::json: return ".json";
+    case Format::markdown: return ".md";
+    case Format::table: return ".txt";
+  }
+  return ".txt";
+}
+
+std::string_view aigc_version() { return AIGC_VERSION; }
+
+std::string utc_timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+WarehouseInfo WarehouseInfo::read(sqlite3* db, const fs::path& path) {
+  WarehouseInfo info;
+  std::error_code ec;
+  info.database = fs::absolute(path, ec);
+  if (ec) info.database = path;
+  sqlite3_stmt* raw = nullptr;
+  // A warehouse from elsewhere may lack aigc_meta: its fields stay empty.
+  if (sqlite3_prepare_v2(db, "SELECT key, value FROM aigc_meta", -1, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return info;
+  }
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0));
+    const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 1));
+    if (!k || !v) continue;
+    std::string_view key = k;
+    if (key == "seed_origin") info.seed_origin = v;
+    else if (key == "seed_digest") info.seed_digest = v;
+    else if (key == "built_at") info.built_at = v;
+  }
+  return info;
+}
+
+ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path& file, const ExportOptions& options) {
+  PreparedQuery q(db, query);
+  ExportedQuery e;
+  e.name = query.name;
+  e.title = query.title;
+  e.file = file;
+  e.params = q.bind(options.params);
+  AtomicFile out(file);
+  e.rows = render_into(q, out, file_options(options));
+  out.commit();
+  return e;
+}
+
+ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog, const fs::path& dir,
+                         const ExportOptions& options) {
+  std::vector<PreparedQuery> prepared;
+  prepared.reserve(catalog.queries().size());
+  for (const auto& saved : catalog.queries()) prepared.emplace_back(db, saved);
+
+  // Each --param goes to the queries that take it; one that no query takes
+  // is a mistake (a typo), not something to ignore.
+  for (const auto& [name, value] : options.params) {
+    bool taken = false;
+    for (const auto& q : prepared)
+      for (const auto& p : q.parameters()) taken = taken || p.name == name;
+    if (!taken) {
+      std::vector<std::string> all;
+      for (const auto& q : prepared)
+        for (const auto& p : q.parameters())
+          if (std::find(all.begin(), all.end(), p.name) == all.end()) all.push_back(p.name);
+      std::string msg = "no saved query takes a parameter '" + name + "'";
+      std::string hint = did_you_mean(name, all);
+      if (!hint.empty()) msg += " (" + hint + ")";
+      throw UsageError(msg);
+    }
+  }
+  ExportSummary summary;
+  summary.dir = dir;
+  for (auto& q : prepared) {
+    ParamArgs mine;
+    for (const auto& a : options.params)
+      for (const auto& p : q.parameters())
+        if (p.name == a.first) mine.push_back(a);
+    ExportedQuery e;
+    e.name = q.query().name;
+    e.title = q.query().title;
+    e.file = dir / (e.name + std::string(format_extension(options.render.format)));
+    e.params = q.bind(mine);  // throws for a missing required parameter, before anything is written
+    summary.queries.push_back(std::move(e));
+  }
+
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw DataError("cannot create directory " + dir.string() + ": " + ec.message());
+
+  const RenderOptions render = file_options(options);
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    files.push_back(std::make_unique<AtomicFile>(summary.queries[i].file));
+    summary.queries[i].rows = render_into(prepared[i], *files.back(), render);
+  }
+  summary.manifest = dir / "manifest.json";
+  AtomicFile manifest(summary.manifest);
+  write_manifest(manifest.stream(), warehouse, catalog.origin(), options.render.format, summary.queries,
+                 utc_timestamp());
+  for (auto& f : files) f->commit();
+  manifest.commit();
+  return summary;
+}
+
+void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin,
+                    Format format, const std::vector<ExportedQuery>& queries, const std::string& generated_at) {
+  std::string j = "{\n";
+  j += "  \"generated_at\": " + json_string(generated_at) + ",\n";
+  j += "  \"aigc_version\": " + json_string(aigc_version()) + ",\n";
+  j += "  \"database\": " + json_string(warehouse.database.string()) + ",\n";
+  j += "  \"built_at\": " + json_or_null(warehouse.built_at) + ",\n";
+  j += "  \"seed_origin\": " + json_or_null(warehouse.seed_origin) + ",\n";
+  j += "  \"seed_digest\": " + json_or_null(warehouse.seed_digest) + ",\n";
+  j += "  \"queries_origin\": " + json_string(queries_origin) + ",\n";
+  j += "  \"format\": " + json_string(format_name(format)) + ",\n";
+  j += "  \"queries\": [";
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const auto& q = queries[i];
+    j += i == 0 ? "\n" : ",\n";
+    j += "    {\"name\": " + json_string(q.name) + ", \"title\": " + json_string(q.title) +
+         ", \"file\": " + json_string(q.file.filename().string()) + ", \"rows\": " + std::to_string(q.rows) +
+         ", \"params\": {";
+    for (std::size_t k = 0; k < q.params.size(); ++k) {
+      if (k > 0) j += ", ";
+      j += json_string(q.params[k].first) + ": " + q.params[k].second.json();
+    }
+    j += "}}";
+  }
+  j += queries.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  out << j;
+  out.flush();
+  if (!out) throw DataError("cannot write the manifest: the output stream failed");
+}
+
+}  // namespace aigc
