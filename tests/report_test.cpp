@@ -346,7 +346,10 @@ TEST_CASE("report: aigc report --html on the shipped queries: a table as long as
     CHECK(section_of(test::read_file(dir / "usd.html"), "api_prices_normalised").find("(USD)</text>") !=
           std::string::npos);
   }
-  SUBCASE("usage errors") {
+  SUBCASE("help, and usage errors") {
+    auto help = test::run_aigc({"report", "--help"});
+    CHECK(help.status == 0);
+    CHECK(help.out.find("Examples:\n  aigc report --html report.html") != std::string::npos);
     CHECK(test::run_aigc({"--db", db, "report"}).status == 2);
     auto missing = test::run_aigc({"--db", db, "report", "--html", (dir / "no" / "r.html").string()});
     CHECK(missing.status == 2);

@@ -52,8 +52,9 @@ std::vector<std::string_view> tags(std::string_view xml, const std::string& name
 
 /// The sheet names of a workbook, in order.
 std::vector<std::string> sheet_names_of(const test::fs::path& xlsx) {
+  const std::string workbook = unzip_entry(xlsx, "xl/workbook.xml");  // tags() points into it
   std::vector<std::string> names;
-  for (auto t : tags(unzip_entry(xlsx, "xl/workbook.xml"), "sheet")) names.push_back(attribute(t, "name"));
+  for (auto t : tags(workbook, "sheet")) names.push_back(attribute(t, "name"));
   return names;
 }
 
@@ -208,6 +209,10 @@ TEST_CASE("xlsx: one query, parameters, and refusals that leave nothing behind")
     CHECK(sheet_names_of(xlsx) == std::vector<std::string>{"index", "api_prices_normalised"});
     const auto strings = shared_strings(xlsx);
     CHECK(std::find(strings.begin(), strings.end(), "USD") != strings.end());
+  }
+  SUBCASE("help") {
+    auto help = run(dir, {"export", "--help"});
+    CHECK(help.out.find("aigc export --all --xlsx aigc.xlsx") != std::string::npos);
   }
   SUBCASE("--xlsx with --dir or --format is a usage error") {
     CHECK(run(dir, {"export", "--all", "--xlsx", xlsx.string(), "--dir", dir.path().string()}).status == 2);

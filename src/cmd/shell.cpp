@@ -3,11 +3,11 @@
 // it runs the input as a script and stops at the first error.
 #include <unistd.h>
 
-#include <SQLiteCpp/Exception.h>
 #include <cctype>
 #include <clocale>
 #include <cstdlib>
 #include <iostream>
+#include <exception>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -103,7 +103,7 @@ void run_interactive(shell::Session& session, GuardedConnection& conn) {
     } catch (const Error& e) {
       std::cout.flush();
       print_error(e.what());
-    } catch (const SQLite::Exception& e) {
+    } catch (const std::exception& e) {  // SQLite::Exception, a full disk, ...: the session goes on
       std::cout.flush();
       print_error(e.what());
     }

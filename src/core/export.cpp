@@ -1,13 +1,12 @@
 #include "core/export.h"
 
-#include <algorithm>
 #include <ctime>
 #include <memory>
 
 #include "core/error.h"
 #include "core/json.h"
 #include "core/output_file.h"
-#include "core/suggest.h"
+#include "core/query_result.h"
 
 namespace aigc {
 
@@ -93,39 +92,16 @@ ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path&
 
 ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog, const fs::path& dir,
                          const ExportOptions& options) {
-  std::vector<PreparedQuery> prepared;
-  prepared.reserve(catalog.queries().size());
-  for (const auto& saved : catalog.queries()) prepared.emplace_back(db, saved);
-
-  // Each --param goes to the queries that take it; one that no query takes
-  // is a mistake (a typo), not something to ignore.
-  for (const auto& [name, value] : options.params) {
-    bool taken = false;
-    for (const auto& q : prepared)
-      for (const auto& p : q.parameters()) taken = taken || p.name == name;
-    if (!taken) {
-      std::vector<std::string> all;
-      for (const auto& q : prepared)
-        for (const auto& p : q.parameters())
-          if (std::find(all.begin(), all.end(), p.name) == all.end()) all.push_back(p.name);
-      std::string msg = "no saved query takes a parameter '" + name + "'";
-      std::string hint = did_you_mean(name, all);
-      if (!hint.empty()) msg += " (" + hint + ")";
-      throw UsageError(msg);
-    }
-  }
+  // Each --param goes to the queries that take it; a bad one throws before anything is written.
+  auto bound = bind_queries(db, catalog.queries(), options.params);
   ExportSummary summary;
   summary.dir = dir;
-  for (auto& q : prepared) {
-    ParamArgs mine;
-    for (const auto& a : options.params)
-      for (const auto& p : q.parameters())
-        if (p.name == a.first) mine.push_back(a);
+  for (auto& b : bound) {
     ExportedQuery e;
-    e.name = q.query().name;
-    e.title = q.query().title;
+    e.name = b.prepared.query().name;
+    e.title = b.prepared.query().title;
     e.file = dir / (e.name + std::string(format_extension(options.render.format)));
-    e.params = q.bind(mine);  // throws for a missing required parameter, before anything is written
+    e.params = std::move(b.params);
     summary.queries.push_back(std::move(e));
   }
 
@@ -135,9 +111,9 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
 
   const RenderOptions render = file_options(options);
   std::vector<std::unique_ptr<AtomicFile>> files;
-  for (std::size_t i = 0; i < prepared.size(); ++i) {
+  for (std::size_t i = 0; i < bound.size(); ++i) {
     files.push_back(std::make_unique<AtomicFile>(summary.queries[i].file));
-    summary.queries[i].rows = render_into(prepared[i], *files.back(), render);
+    summary.queries[i].rows = render_into(bound[i].prepared, *files.back(), render);
   }
   summary.manifest = dir / "manifest.json";
   AtomicFile manifest(summary.manifest);

@@ -1,6 +1,7 @@
 #include "core/html_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <map>
 #include <memory>
@@ -55,7 +56,6 @@ figure.chart svg{display:block;width:100%;height:auto;border:1px solid var(--lin
 figure.chart figcaption{font-size:12px;color:var(--muted);margin-top:4px}
 .table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:6px;margin:0 0 14px}
 table{border-collapse:collapse;font-size:13.5px;min-width:100%}
-caption{text-align:left;font-size:12px;color:var(--muted);padding:6px 10px}
 th,td{padding:6px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--soft);white-space:nowrap;font-weight:600;border-top:0}
 th.n,td.n{text-align:right}
@@ -96,7 +96,7 @@ body{background:#fff;font-size:10pt}
 nav.toc{border:0;padding:0;break-after:page}
 nav.toc a{color:#000}
 section.query{border:0;border-radius:0;padding:0;margin:0 0 20pt}
-section.query h2,.provenance h3{break-after:avoid}
+section.query h2,.kicker,.desc,ul.sections,.provenance h3{break-after:avoid}
 figure.chart{break-inside:avoid}
 figure.chart svg{border:0}
 .table-wrap{overflow:visible;border:0}

@@ -1,6 +1,7 @@
 #include "core/report_charts.h"
 
 #include <algorithm>
+#include <cctype>
 #include <variant>
 
 namespace aigc {

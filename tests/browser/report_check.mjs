@@ -70,14 +70,27 @@ const shotDir = arg("--screenshots") || process.env.AIGC_SCREENSHOT_DIR || path.
 fs.mkdirSync(shotDir, { recursive: true });
 let browser = null;
 
-function cleanup() {
-  if (browser && browser.exitCode === null) browser.kill("SIGKILL");
-  fs.rmSync(work, { recursive: true, force: true });
+/// Ends the browser (asking first, then killing it) and waits until it has
+/// exited, so that it writes no more into its profile; then removes the work
+/// directory. Never throws: a leftover temporary directory fails nothing.
+async function cleanup() {
+  if (browser && browser.exitCode === null && browser.signalCode === null) {
+    const exited = new Promise((resolve) => browser.once("exit", resolve));
+    send("Browser.close").catch(() => {});
+    const timer = setTimeout(() => browser.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  try {
+    fs.rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (e) {
+    console.error(`warning: cannot remove ${work}: ${e.message}`);
+  }
 }
 
 const watchdog = setTimeout(() => {
   console.error(`FAIL: the check did not finish within ${TIMEOUT_MS / 1000} s`);
-  cleanup();
+  if (browser) browser.kill("SIGKILL");
   process.exit(1);
 }, TIMEOUT_MS);
 
@@ -89,66 +102,77 @@ function runAigc(...a) {
 }
 
 // ---------------------------------------------------------------------------
-// The page and the independent row counts.
+// The page, the independent row counts, and what can be checked on the file.
 
 const reportFile = path.join(work, "report.html");
-runAigc("report", "--html", reportFile);
-runAigc("export", "--all", "--dir", path.join(work, "export"), "--format", "csv");
-const manifest = JSON.parse(fs.readFileSync(path.join(work, "export", "manifest.json"), "utf8"));
-const expectedRows = new Map(manifest.queries.map((q) => [q.name, q.rows]));
-const html = fs.readFileSync(reportFile, "utf8");
 
-// Self-contained: nothing that could be fetched, no script.
-check(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/.test(html),
-      "the page has no Content-Security-Policy forbidding loads");
-check(!/<script/i.test(html), "the page has a <script>");
-for (const m of html.matchAll(/\s(src|srcset|href|action|poster|formaction|xlink:href)\s*=\s*"([^"]*)"/gi))
-  check(m[1].toLowerCase() === "href" && m[2].startsWith("#"), `an attribute loads or links outside the page: ${m[0]}`);
-for (const m of html.matchAll(/https?:\/\/[^\s"'<)]+/g))
-  check(m[0] === "http://www.w3.org/2000/svg", `a URL in the page: ${m[0]}`);
-check(/<meta charset="utf-8">/.test(html), "no UTF-8 charset declaration");
+/// Writes the report and exports every query for its row counts; checks
+/// that the file is self-contained. Returns the rows each query returns.
+function preparePage() {
+  runAigc("report", "--html", reportFile);
+  runAigc("export", "--all", "--dir", path.join(work, "export"), "--format", "csv");
+  const manifest = JSON.parse(fs.readFileSync(path.join(work, "export", "manifest.json"), "utf8"));
+  const html = fs.readFileSync(reportFile, "utf8");
+
+  // Self-contained: nothing that could be fetched, no script.
+  check(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/.test(html),
+        "the page has no Content-Security-Policy forbidding loads");
+  check(!/<script/i.test(html), "the page has a <script>");
+  for (const m of html.matchAll(/\s(src|srcset|href|action|poster|formaction|xlink:href)\s*=\s*"([^"]*)"/gi))
+    check(m[1].toLowerCase() === "href" && m[2].startsWith("#"), `an attribute loads or links outside the page: ${m[0]}`);
+  for (const m of html.matchAll(/https?:\/\/[^\s"'<)]+/g))
+    check(m[0] === "http://www.w3.org/2000/svg", `a URL in the page: ${m[0]}`);
+  check(/<meta charset="utf-8">/.test(html), "no UTF-8 charset declaration");
+  return new Map(manifest.queries.map((q) => [q.name, q.rows]));
+}
 
 // ---------------------------------------------------------------------------
 // A DevTools-protocol client over the pipe.
 
-browser = spawn(chromium, [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(work, "profile")}`,
-  "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio", "--disable-extensions",
-  "--no-default-browser-check",
-  // Belt and braces: a request that got past the page's policy would go to a dead proxy.
-  "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-  "about:blank",
-], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
 let browserLog = "";
-browser.stderr.on("data", (d) => (browserLog = (browserLog + d.toString()).slice(-20000)));
-browser.on("error", (e) => {
-  console.error(`FAIL: cannot start ${chromium}: ${e.message}`);
-  cleanup();
-  process.exit(1);
-});
-
-const toBrowser = browser.stdio[3];
-const fromBrowser = browser.stdio[4];
+let toBrowser = null;
 let nextId = 1;
 const pending = new Map();
 const listeners = [];
-let buffer = Buffer.alloc(0);
-fromBrowser.on("data", (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  for (let end; (end = buffer.indexOf(0)) >= 0; ) {
-    const msg = JSON.parse(buffer.subarray(0, end).toString("utf8"));
-    buffer = buffer.subarray(end + 1);
-    if (msg.id && pending.has(msg.id)) {
-      const { resolve, reject, method } = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
-      else resolve(msg.result);
-    } else if (msg.method) {
-      for (const l of listeners) l(msg);
+
+function startBrowser() {
+  browser = spawn(chromium, [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(work, "profile")}`,
+    "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio", "--disable-extensions",
+    "--no-default-browser-check",
+    // Belt and braces: a request that got past the page's policy would go to a dead proxy.
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "about:blank",
+  ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
+  browser.stderr.on("data", (d) => (browserLog = (browserLog + d.toString()).slice(-20000)));
+  browser.on("error", (e) => {
+    console.error(`FAIL: cannot start ${chromium}: ${e.message}`);
+    process.exit(1);
+  });
+  browser.on("exit", (code, signal) => {
+    for (const { reject, method } of pending.values())
+      reject(new Error(`${method}: chromium exited (${signal || code}) before answering`));
+    pending.clear();
+  });
+  toBrowser = browser.stdio[3];
+  let buffer = Buffer.alloc(0);
+  browser.stdio[4].on("data", (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (let end; (end = buffer.indexOf(0)) >= 0; ) {
+      const msg = JSON.parse(buffer.subarray(0, end).toString("utf8"));
+      buffer = buffer.subarray(end + 1);
+      if (msg.id && pending.has(msg.id)) {
+        const { resolve, reject, method } = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
+        else resolve(msg.result);
+      } else if (msg.method) {
+        for (const l of listeners) l(msg);
+      }
     }
-  }
-});
+  });
+}
 
 function send(method, params = {}, sessionId = undefined) {
   const id = nextId++;
@@ -179,6 +203,8 @@ const consoleErrors = [];
 const requests = [];
 
 async function main() {
+  const expectedRows = preparePage();
+  startBrowser();
   const { targetId } = await send("Target.createTarget", { url: "about:blank" });
   const { sessionId: s } = await send("Target.attachToTarget", { targetId, flatten: true });
   const page = (method, params) => send(method, params, s);
@@ -222,8 +248,8 @@ async function main() {
       title: s.querySelector("h2").textContent,
       provenance: s.querySelector(".provenance")?.textContent ?? "",
     }))`);
-  check(sections.length === manifest.queries.length,
-        `${sections.length} sections on the page, ${manifest.queries.length} saved queries exported`);
+  check(sections.length === expectedRows.size,
+        `${sections.length} sections on the page, ${expectedRows.size} saved queries exported`);
   const seen = new Set();
   for (const sec of sections) {
     seen.add(sec.query);
@@ -293,30 +319,29 @@ async function main() {
   for (const e of consoleErrors) fail(`console: ${e}`);
   for (const u of requests) check(u === pageUrl, `a network request: ${u}`);
 
-  await send("Browser.close").catch(() => {});
   return { sections: sections.length, rows: sections.reduce((n, sec) => n + sec.rows, 0) };
 }
 
-main()
-  .then(({ sections, rows }) => {
-    clearTimeout(watchdog);
-    const keep = process.env.AIGC_SCREENSHOT_DIR || arg("--screenshots");
-    if (failures.length) {
-      for (const f of failures) console.error(`FAIL: ${f}`);
-      console.error(`${failures.length} failed checks; page: ${reportFile}`);
-    } else {
-      console.log(`report in Chromium: ${sections} sections, ${rows} table rows as the queries return, ` +
-                  `no console error, no network request` + (keep ? `; screenshots in ${shotDir}` : ""));
+let status = 1;
+try {
+  const { sections, rows } = await main();
+  const keep = process.env.AIGC_SCREENSHOT_DIR || arg("--screenshots");
+  if (failures.length) {
+    for (const f of failures) console.error(`FAIL: ${f}`);
+    console.error(`${failures.length} failed checks`);
+    if (keep) {
+      fs.copyFileSync(reportFile, path.join(shotDir, "report.html"));
+      console.error(`the page is kept in ${shotDir}/report.html`);
     }
-    const status = failures.length ? 1 : 0;
-    if (status && keep) fs.copyFileSync(reportFile, path.join(shotDir, "report.html"));
-    cleanup();
-    process.exit(status);
-  })
-  .catch((e) => {
-    clearTimeout(watchdog);
-    console.error(`FAIL: ${e.message}`);
-    console.error(browserLog.split("\n").slice(-20).join("\n"));
-    cleanup();
-    process.exit(1);
-  });
+  } else {
+    console.log(`report in Chromium: ${sections} sections, ${rows} table rows as the queries return, ` +
+                `no console error, no network request` + (keep ? `; screenshots in ${shotDir}` : ""));
+    status = 0;
+  }
+} catch (e) {
+  console.error(`FAIL: ${e.message}`);
+  console.error(browserLog.split("\n").filter((l) => !/dbus/.test(l)).slice(-20).join("\n"));
+}
+await cleanup();
+clearTimeout(watchdog);
+process.exit(status);
