@@ -14,6 +14,7 @@
 
 #include "core/csv_reader.h"
 #include "core/error.h"
+#include "json_parse.h"
 #include "support.h"
 
 namespace {
@@ -60,133 +61,21 @@ std::optional<Refusal> refusal_of(std::string_view data) {
   return refusal_of(r);
 }
 
-// A minimal JSON reader for csv-spectrum's expectations: an array of flat
-// objects whose values are all strings.
-class Json {
- public:
-  explicit Json(std::string_view s) : s_(s) {}
-
-  std::vector<std::map<std::string, std::string>> array_of_objects() {
-    std::vector<std::map<std::string, std::string>> out;
-    expect('[');
-    if (peek() == ']') {
-      ++i_;
-      return out;
-    }
-    for (;;) {
-      out.push_back(object());
-      char c = take();
-      if (c == ']') break;
-      if (c != ',') throw std::runtime_error("json: expected , or ]");
-    }
-    ws();
-    if (i_ != s_.size()) throw std::runtime_error("json: trailing data");
-    return out;
+/// csv-spectrum's expectation: an array of flat objects of strings.
+std::vector<std::map<std::string, std::string>> array_of_objects(std::string_view text) {
+  std::vector<std::map<std::string, std::string>> out;
+  for (const auto& item : test::JsonParser::parse(text).items) {
+    std::map<std::string, std::string> row;
+    for (const auto& [key, value] : item.members) row[key] = value.text;
+    out.push_back(std::move(row));
   }
-
- private:
-  std::string_view s_;
-  std::size_t i_ = 0;
-
-  void ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
-  }
-  char peek() {
-    ws();
-    if (i_ >= s_.size()) throw std::runtime_error("json: unexpected end");
-    return s_[i_];
-  }
-  char take() {
-    char c = peek();
-    ++i_;
-    return c;
-  }
-  void expect(char c) {
-    if (take() != c) throw std::runtime_error(std::string("json: expected ") + c);
-  }
-  std::map<std::string, std::string> object() {
-    std::map<std::string, std::string> obj;
-    expect('{');
-    if (peek() == '}') {
-      ++i_;
-      return obj;
-    }
-    for (;;) {
-      std::string key = string();
-      expect(':');
-      std::string value = string();
-      if (!obj.emplace(key, value).second) throw std::runtime_error("json: duplicate key");
-      char c = take();
-      if (c == '}') break;
-      if (c != ',') throw std::runtime_error("json: expected , or }");
-    }
-    return obj;
-  }
-  unsigned hex4() {
-    if (i_ + 4 > s_.size()) throw std::runtime_error("json: short \\u escape");
-    unsigned v = std::stoul(std::string(s_.substr(i_, 4)), nullptr, 16);
-    i_ += 4;
-    return v;
-  }
-  static void utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  std::string string() {
-    expect('"');
-    std::string out;
-    for (;;) {
-      if (i_ >= s_.size()) throw std::runtime_error("json: unterminated string");
-      char c = s_[i_++];
-      if (c == '"') return out;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (i_ >= s_.size()) throw std::runtime_error("json: bad escape");
-      char e = s_[i_++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          unsigned cp = hex4();
-          if (cp >= 0xD800 && cp < 0xDC00 && s_.substr(i_, 2) == "\\u") {
-            i_ += 2;
-            unsigned lo = hex4();
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          }
-          utf8(out, cp);
-          break;
-        }
-        default: throw std::runtime_error("json: bad escape");
-      }
-    }
-  }
-};
+  return out;
+}
 
 }  // namespace
 
 TEST_CASE("csv reader: the json test helper decodes escapes") {
-  auto rows = Json(R"([{"a": "x\"y\\z\n\u00e9\u4e2d"}, {}])").array_of_objects();
+  auto rows = array_of_objects(R"([{"a": "x\"y\\z\n\u00e9\u4e2d"}, {}])");
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].at("a") == "x\"y\\z\n\xC3\xA9\xE4\xB8\xAD");
   CHECK(rows[1].empty());
@@ -205,7 +94,7 @@ TEST_CASE("csv reader: every csv-spectrum case reads to its expected json") {
   for (const auto& name : names) {
     if (name == "location_coordinates") continue;
     CAPTURE(name);
-    auto expected = Json(test::read_file(dir / "json" / (name + ".json"))).array_of_objects();
+    auto expected = array_of_objects(test::read_file(dir / "json" / (name + ".json")));
 
     aigc::CsvReader r((dir / "csvs" / (name + ".csv")).string());
     REQUIRE(r.next());
