@@ -118,9 +118,9 @@ void copy_project(const test::fs::path& root, const test::fs::path& pricing) {
 }
 
 struct Tally {
-  int killed = 0;     ///< the kill landed before the command finished
+  int killed = 0;       ///< the kill landed before the process exited (perhaps after its commit)
   int hot_journal = 0;  ///< ... while it was writing the database file
-  int complete = 0;   ///< the result is the complete one
+  int complete = 0;     ///< the result is the complete one
 };
 
 }  // namespace
@@ -162,7 +162,6 @@ TEST_CASE("crash: load killed at random moments leaves the loaded rows all or no
     const bool none = p == before.digests.at("pricing"), all = p == full.digests.at("pricing");
     CHECK((none || all));
     tally.complete += all;
-    if (r.status == kKilledBySigkill) CHECK_FALSE(all);  // a commit that did not finish must not count
   }
   MESSAGE("load: " << tally.killed << " of " << kTrials << " runs killed (" << tally.hot_journal
                    << " while writing the file), " << tally.complete << " complete; a full run takes "
@@ -205,7 +204,6 @@ TEST_CASE("crash: import killed at random moments leaves the new table absent or
     const bool absent = after.digests == before.digests, complete = after.digests == full.digests;
     CHECK((absent || complete));
     tally.complete += complete;
-    if (r.status == kKilledBySigkill) CHECK_FALSE(complete);
   }
   MESSAGE("import: " << tally.killed << " of " << kTrials << " runs killed (" << tally.hot_journal
                      << " while writing the file), " << tally.complete << " complete; a full run takes "
