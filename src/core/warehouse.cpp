@@ -88,6 +88,10 @@ class ReplaceLock {
       db_ = std::make_unique<SQLite::Database>(target, SQLite::OPEN_READWRITE, busy_timeout_ms());
       db_->exec("BEGIN IMMEDIATE");
       db_->exec("SELECT count(*) FROM sqlite_schema");
+      // Holding the write lock, no writer has a journal open: one still
+      // there is a stale one SQLite ignores (a writer killed before its
+      // header was written). It goes too, rather than sit beside the new file.
+      fs::remove(fs::path(target.string() + "-journal"), ec);
     } catch (const SQLite::Exception& e) {
       db_.reset();
       if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
