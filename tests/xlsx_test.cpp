@@ -246,3 +246,14 @@ TEST_CASE("xlsx: one query, parameters, and refusals that leave nothing behind")
     for (const auto& name : entries(dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
   }
 }
+
+TEST_CASE("xlsx: libxlsxwriter is not loaded at start-up, only by the Excel export") {
+  // Its libcrypto and minizip would cost every command thousands of symbol
+  // bindings; the dynamic loader lists what it maps without running main.
+  auto r = test::run_aigc({"--version"}, test::fs::current_path(), "", {"LD_TRACE_LOADED_OBJECTS=1"});
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("libc.so") != std::string::npos);  // the listing happened
+  CHECK(r.out.find("libxlsxwriter") == std::string::npos);
+  CHECK(r.out.find("libcrypto") == std::string::npos);
+}

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <utf8proc.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,10 +14,14 @@
 #include "core/output_file.h"
 #include "core/query_result.h"
 #include "core/render.h"
+#include "core/xlsxwriter_library.h"
 
 namespace aigc {
 
 namespace {
+
+/// libxlsxwriter, opened on first use (core/xlsxwriter_library.h).
+const XlsxWriterLibrary& lxw() { return xlsxwriter_library(); }
 
 constexpr double kMinWidth = 6;
 constexpr double kMaxWidth = 60;
@@ -74,11 +77,11 @@ std::string ascii_lower(std::string s) {
 /// The workbook: freed without writing anything unless close() ran.
 class Workbook {
  public:
-  explicit Workbook(const fs::path& file) : wb_(workbook_new(file.c_str())) {
+  explicit Workbook(const fs::path& file) : wb_(lxw().workbook_new(file.c_str())) {
     if (!wb_) throw DataError("cannot start a workbook for " + file.string() + " (out of memory?)");
   }
   ~Workbook() {
-    if (wb_) lxw_workbook_free(wb_);
+    if (wb_) lxw().lxw_workbook_free(wb_);
   }
   Workbook(const Workbook&) = delete;
   Workbook& operator=(const Workbook&) = delete;
@@ -87,8 +90,8 @@ class Workbook {
   /// Writes the file; throws DataError naming `target` if that fails.
   void close(const fs::path& target) {
     // workbook_close frees the workbook whether or not it succeeds.
-    const lxw_error rc = workbook_close(std::exchange(wb_, nullptr));
-    if (rc != LXW_NO_ERROR) throw DataError("cannot write " + target.string() + ": " + lxw_strerror(rc));
+    const lxw_error rc = lxw().workbook_close(std::exchange(wb_, nullptr));
+    if (rc != LXW_NO_ERROR) throw DataError("cannot write " + target.string() + ": " + lxw().lxw_strerror(rc));
   }
 
  private:
@@ -133,7 +136,7 @@ class PendingFile {
 
 /// Checks a libxlsxwriter call made while writing `what`.
 void check(lxw_error rc, const std::string& what) {
-  if (rc != LXW_NO_ERROR) throw DataError(what + ": " + lxw_strerror(rc));
+  if (rc != LXW_NO_ERROR) throw DataError(what + ": " + lxw().lxw_strerror(rc));
 }
 
 /// Column widths from the display width of what each column holds.
@@ -146,7 +149,7 @@ class Widths {
   void apply(lxw_worksheet* ws, lxw_format* wrap_long = nullptr) const {
     for (std::size_t c = 0; c < cells_.size(); ++c) {
       const double w = std::clamp(static_cast<double>(cells_[c]) + 2, kMinWidth, kMaxWidth);
-      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w,
+      lxw().worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w,
                            w >= kMaxWidth ? wrap_long : nullptr);
     }
   }
@@ -164,10 +167,10 @@ struct Formats {
 void write_header(lxw_worksheet* ws, const std::vector<std::string>& columns, const Formats& f, Widths& widths) {
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const std::string name = valid_utf8(columns[c]);
-    check(worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), name.c_str(), f.header), "header " + name);
+    check(lxw().worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), name.c_str(), f.header), "header " + name);
     widths.fit(c, name);
   }
-  worksheet_freeze_panes(ws, 1, 0);
+  lxw().worksheet_freeze_panes(ws, 1, 0);
 }
 
 /// Steps `stmt`, writing each row under the header. Returns the number of rows.
@@ -206,17 +209,17 @@ std::uint64_t write_rows(lxw_worksheet* ws, sqlite3_stmt* stmt, const std::strin
       };
       if ((type == SQLITE_FLOAT && std::isfinite(number)) ||
           (type == SQLITE_INTEGER && std::fabs(number) <= kExactIntegers)) {
-        check(worksheet_write_number(ws, row, col, number, nullptr), where());
+        check(lxw().worksheet_write_number(ws, row, col, number, nullptr), where());
         continue;
       }
       if (char_count(text) > kMaxCellText)
         throw DataError(where() + ": text longer than an Excel cell holds (" + std::to_string(kMaxCellText) +
                         " characters)");
-      check(worksheet_write_string(ws, row, col, text.c_str(), nullptr), where());
+      check(lxw().worksheet_write_string(ws, row, col, text.c_str(), nullptr), where());
     }
   }
   if (rows > 0 && ncols > 0)
-    worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows), static_cast<lxw_col_t>(ncols - 1));
+    lxw().worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows), static_cast<lxw_col_t>(ncols - 1));
   return rows;
 }
 
@@ -265,32 +268,32 @@ XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, con
 
   Workbook wb(pending.temp());
   Formats f;
-  f.header = workbook_add_format(wb.get());
-  format_set_bold(f.header);
-  format_set_bg_color(f.header, 0xE8EEF5);
-  format_set_bottom(f.header, LXW_BORDER_THIN);
-  f.link = workbook_add_format(wb.get());
-  format_set_font_color(f.link, LXW_COLOR_BLUE);
-  format_set_underline(f.link, LXW_UNDERLINE_SINGLE);
-  f.wrap = workbook_add_format(wb.get());
-  format_set_text_wrap(f.wrap);
+  f.header = lxw().workbook_add_format(wb.get());
+  lxw().format_set_bold(f.header);
+  lxw().format_set_bg_color(f.header, 0xE8EEF5);
+  lxw().format_set_bottom(f.header, LXW_BORDER_THIN);
+  f.link = lxw().workbook_add_format(wb.get());
+  lxw().format_set_font_color(f.link, LXW_COLOR_BLUE);
+  lxw().format_set_underline(f.link, LXW_UNDERLINE_SINGLE);
+  f.wrap = lxw().workbook_add_format(wb.get());
+  lxw().format_set_text_wrap(f.wrap);
 
   const std::string title = "aigc: saved queries over iResearch's 2023 AIGC report";
   const std::string comments = "Generated by aigc " + std::string(aigc_version()) + " at " + utc_timestamp();
   lxw_doc_properties props{};
   props.title = const_cast<char*>(title.c_str());  // libxlsxwriter copies, never writes
   props.comments = const_cast<char*>(comments.c_str());
-  check(workbook_set_properties(wb.get(), &props), "workbook properties");
+  check(lxw().workbook_set_properties(wb.get(), &props), "workbook properties");
 
   // The index comes first; its rows are filled in once every query has run.
-  lxw_worksheet* index = workbook_add_worksheet(wb.get(), "index");
+  lxw_worksheet* index = lxw().workbook_add_worksheet(wb.get(), "index");
   if (!index) throw DataError("cannot add the index sheet");
 
   XlsxSummary summary;
   summary.file = file;
   for (std::size_t i = 0; i < bound.size(); ++i) {
     const SavedQuery& q = bound[i].prepared.query();
-    lxw_worksheet* ws = workbook_add_worksheet(wb.get(), sheets[i].c_str());
+    lxw_worksheet* ws = lxw().workbook_add_worksheet(wb.get(), sheets[i].c_str());
     if (!ws) throw DataError("query " + q.name + ": cannot add a sheet named " + sheets[i]);
     sqlite3_stmt* stmt = bound[i].prepared.get();
     std::vector<std::string> columns;
@@ -314,21 +317,21 @@ XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, con
     for (char c : sheet) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     const std::string link = "internal:'" + quoted + "'!A1";
     const std::string name = valid_utf8(q.name);
-    check(worksheet_write_url_opt(index, row, 0, link.c_str(), f.link, name.c_str(), nullptr), "index link " + name);
+    check(lxw().worksheet_write_url_opt(index, row, 0, link.c_str(), f.link, name.c_str(), nullptr), "index link " + name);
     widths.fit(0, name);
     const std::string cells[] = {sheet, valid_utf8(q.title), valid_utf8(q.description),
                                  valid_utf8(join(q.sections, ", ")), valid_utf8(params_text(bound[i].params))};
     for (std::size_t c = 0; c < std::size(cells); ++c) {
       if (cells[c].empty()) continue;
-      check(worksheet_write_string(index, row, static_cast<lxw_col_t>(c + 1), cells[c].c_str(), nullptr),
+      check(lxw().worksheet_write_string(index, row, static_cast<lxw_col_t>(c + 1), cells[c].c_str(), nullptr),
             "index " + name);
       widths.fit(c + 1, cells[c]);
     }
-    check(worksheet_write_number(index, row, 6, static_cast<double>(summary.sheets[i].rows), nullptr),
+    check(lxw().worksheet_write_number(index, row, 6, static_cast<double>(summary.sheets[i].rows), nullptr),
           "index " + name);
   }
   widths.apply(index, f.wrap);  // long descriptions wrap in their capped column
-  if (!bound.empty()) worksheet_autofilter(index, 0, 0, static_cast<lxw_row_t>(bound.size()), 6);
+  if (!bound.empty()) lxw().worksheet_autofilter(index, 0, 0, static_cast<lxw_row_t>(bound.size()), 6);
 
   wb.close(file);
   pending.commit();
