@@ -12,6 +12,7 @@
 #include "core/database.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/real_text.h"
 #include "core/resources.h"
 #include "core/suggest.h"
 #include "core/value.h"
@@ -172,9 +173,8 @@ std::string ParamValue::literal() const {
     case Kind::null: return "NULL";
     case Kind::integer: return std::to_string(i);
     case Kind::real: {
-      char buf[64];
-      sqlite3_snprintf(sizeof buf, buf, "%!.15g", d);
-      return buf;
+      RealTextBuffer buf;
+      return std::string(real_text(d, buf));
     }
     case Kind::text: return quote_literal(s);
   }

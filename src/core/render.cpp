@@ -22,6 +22,7 @@
 #include "core/csv_writer.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/real_text.h"
 #include "core/suggest.h"
 
 namespace aigc {
@@ -39,8 +40,14 @@ struct Cell {
   double real = 0;
 };
 
-/// Reads column `i`; a BLOB's hex digits go into `scratch`.
-Cell read_cell(sqlite3_stmt* stmt, int i, std::string& scratch) {
+/// Where read_cell() puts text it makes: a BLOB's hex digits, a REAL's digits.
+struct CellScratch {
+  std::string hex;
+  RealTextBuffer real;
+};
+
+/// Reads column `i`; the text stays valid until the next read into `scratch`.
+Cell read_cell(sqlite3_stmt* stmt, int i, CellScratch& scratch) {
   Cell c;
   c.type = sqlite3_column_type(stmt, i);
   switch (c.type) {
@@ -50,20 +57,24 @@ Cell read_cell(sqlite3_stmt* stmt, int i, std::string& scratch) {
       static constexpr char kHex[] = "0123456789ABCDEF";
       const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, i));
       const int n = sqlite3_column_bytes(stmt, i);
-      scratch.clear();
+      scratch.hex.clear();
       for (int k = 0; k < n; ++k) {
-        scratch += kHex[b[k] >> 4];
-        scratch += kHex[b[k] & 0xF];
+        scratch.hex += kHex[b[k] >> 4];
+        scratch.hex += kHex[b[k] & 0xF];
       }
-      c.text = scratch;
+      c.text = scratch.hex;
       break;
     }
-    default:
-      // Read the double before the text: the conversion to text is what
-      // SQLite documents as possibly changing the value's type.
-      if (c.type == SQLITE_FLOAT) c.real = sqlite3_column_double(stmt, i);
+    case SQLITE_FLOAT:
+      // Formatted here, as SQLite would: asking SQLite for the text would
+      // also convert the stored value, and its printf is slow.
+      c.real = sqlite3_column_double(stmt, i);
+      c.text = real_text(c.real, scratch.real);
+      break;
+    default: {
       const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
       c.text = std::string_view(t ? t : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+    }
   }
   return c;
 }
@@ -228,7 +239,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
     append_display_text(s.text, column_name(stmt, i));
     cells.push_back(std::move(s));
   }
-  std::string scratch;
+  CellScratch scratch;
   std::uint64_t rows = 0;
   while (step(stmt)) {
     ++rows;
@@ -336,7 +347,8 @@ std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const
   CsvWriter csv(out, options.crlf);
   for (int i = 0; i < ncols; ++i) csv.field(column_name(stmt, i));
   csv.end_row();
-  std::string scratch, guarded;
+  CellScratch scratch;
+  std::string guarded;
   std::uint64_t rows = 0;
   while (step(stmt)) {
     ++rows;
@@ -381,7 +393,7 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out) {
     keys.push_back(std::move(key));
   }
   std::string buffer = "[";
-  std::string scratch;
+  CellScratch scratch;
   std::uint64_t rows = 0;
   while (step(stmt)) {
     buffer += rows == 0 ? "\n  {" : ",\n  {";
@@ -437,7 +449,7 @@ std::uint64_t render_markdown(sqlite3_stmt* stmt, int ncols, std::ostream& out, 
   for (int i = 0; i < ncols; ++i)
     buffer += have_row && is_number(sqlite3_column_type(stmt, i)) ? " ---: |" : " --- |";
   buffer += '\n';
-  std::string scratch;
+  CellScratch scratch;
   std::uint64_t rows = 0;
   for (; have_row; have_row = step(stmt)) {
     ++rows;
