@@ -289,3 +289,63 @@ TEST_CASE("table info: CHECK expressions are found in column and table constrain
   CHECK(checks[1] == "b IN ('x)', 'y')");
   CHECK(checks[2] == "(a + 1) * 2 < length(b)");
 }
+
+// Rows go in 64 at a time (core/multi_row_insert.h); a batch SQLite refuses
+// is replayed row by row. These files are long enough to fill batches.
+TEST_CASE("loader: rows inserted in batches keep their values, order and count") {
+  Fixture f;
+  std::string csv = "price_id,vendor_id,amount,max_amount,units,note\n";
+  for (int i = 1; i <= 1000; ++i)
+    csv += "b" + std::to_string(i) + "," + (i % 2 ? "baidu" : "tencent") + "," + std::to_string(i) + ".5," +
+           std::to_string(i + 1) + "," + std::to_string(i * 7) + ",\"第" + std::to_string(i) + "行, ok\"\n";
+  REQUIRE(f.load("price", csv).empty());
+  CHECK(f.last.added == 1000);
+  CHECK(f.count("SELECT count(*) FROM price") == 1001);
+  CHECK(f.count("SELECT sum(units) FROM price") == 7 * 1000 * 1001 / 2);
+  CHECK(f.count("SELECT count(*) FROM price WHERE note = '第' || substr(price_id, 2) || '行, ok'") == 1000);
+  CHECK(f.count("SELECT count(*) FROM price WHERE amount = CAST(substr(price_id, 2) AS REAL) + 0.5") == 1000);
+  // File order is rowid order.
+  CHECK(f.count("SELECT count(*) FROM price a JOIN price b ON b.rowid = a.rowid + 1 "
+                "WHERE a.price_id LIKE 'b%' AND CAST(substr(b.price_id, 2) AS INT) != CAST(substr(a.price_id, 2) AS INT) + 1") == 0);
+}
+
+TEST_CASE("loader: a refused row inside a full batch is named at its own line, and nothing is kept") {
+  Fixture f;
+  std::string csv = "price_id,vendor_id,amount,max_amount\n";
+  for (int i = 1; i <= 300; ++i) {
+    std::string id = "b" + std::to_string(i), amount = "1", max = "2";
+    if (i == 100) amount = "-1";     // breaks CHECK (amount >= 0)
+    if (i == 150) id = "b10";        // duplicate key, same batch as nothing: b10 is in the first batch
+    if (i == 170) id = "b165";       // duplicate key of a row in the same batch
+    if (i == 200) max = "0.5";       // breaks CHECK (amount <= max_amount)
+    csv += id + ",baidu," + amount + "," + max + "\n";
+  }
+  auto err = f.load("price", csv);
+  INFO(err);
+  CHECK(contains(err, "in.csv:101:"));
+  CHECK(contains(err, "CHECK (amount >= 0)"));
+  CHECK(contains(err, "in.csv:151:1: column price_id: duplicate key: a row with price_id = 'b10' already exists"));
+  CHECK(contains(err, "in.csv:171:1: column price_id: duplicate key: a row with price_id = 'b165' already exists"));
+  CHECK(contains(err, "in.csv:201:"));
+  CHECK(contains(err, "CHECK (amount <= max_amount)"));
+  CHECK_FALSE(contains(err, "in.csv:102:"));
+  CHECK(f.count("SELECT count(*) FROM price") == 1);
+}
+
+TEST_CASE("loader: a table whose rule rolls back the transaction stops the load with nothing kept") {
+  // ON CONFLICT ROLLBACK ends the whole transaction, the loader's included:
+  // going on would insert the remaining rows one by one, outside it.
+  Fixture f;
+  {
+    SQLite::Database db(f.db_path.string(), SQLite::OPEN_READWRITE);
+    db.exec("CREATE TABLE strict_keys (k TEXT PRIMARY KEY ON CONFLICT ROLLBACK, v INTEGER) STRICT");
+  }
+  for (int rows : {5, 300}) {  // the row-by-row path, then the batched one
+    CAPTURE(rows);
+    std::string csv = "k,v\n";
+    for (int i = 1; i <= rows; ++i) csv += "k" + std::to_string(i == rows - 1 ? 1 : i) + "," + std::to_string(i) + "\n";
+    auto err = f.load("strict_keys", csv);
+    CHECK_MESSAGE(contains(err, "SQLite rolled back the load"), err);
+    CHECK(f.count("SELECT count(*) FROM strict_keys") == 0);
+  }
+}

@@ -11,6 +11,7 @@
 #include "core/check_probe.h"
 #include "core/database.h"
 #include "core/error.h"
+#include "core/multi_row_insert.h"
 #include "core/suggest.h"
 #include "core/table_info.h"
 #include "core/row_pipeline.h"
@@ -220,21 +221,11 @@ class RowLoader {
       ++summary.rows;
       if (summary.rows % kProgressEvery == 0 && options_.progress)
         options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
-      if (row.ragged) continue;  // reported; nothing to check further
-      row_ = &row;
-      const bool converted = std::none_of(row.bad, row.bad + row.size, [](std::uint8_t b) { return b != 0; });
-      const bool referenced = check_references(row.values);
-      if (!converted) continue;
-      // Inserted even when a reference is missing, so that SQLite's own
-      // constraints on the row are reported in the same pass; the file is
-      // refused as a whole anyway.
-      bool existed = options_.upsert && exists(row.values);
-      int rc = insert(row.values);
-      if (rc != SQLITE_DONE)
-        report_step_error(rc, row.values);
-      else if (referenced)
-        (existed ? summary.replaced : summary.added) += 1;
+      load_row(row, summary);
+      // The pipeline recycles the memory of a batch's rows on the next call.
+      if (row.last_in_batch) flush(summary);
     }
+    flush(summary);
     for (auto& i : read_issues) issues_.add(std::move(i));
     recheck_pending();
     if (options_.progress) options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
@@ -243,13 +234,78 @@ class RowLoader {
   }
 
  private:
+  /// A row waiting in the batch for the multi-row insert.
+  struct BatchedRow {
+    ParsedRow row;
+    bool referenced;
+  };
+
+  void load_row(const ParsedRow& row, LoadSummary& summary) {
+    if (row.ragged) return;  // reported; nothing to check further
+    row_ = &row;
+    const bool converted = std::none_of(row.bad, row.bad + row.size, [](std::uint8_t b) { return b != 0; });
+    const bool referenced = check_references(row.values);
+    if (!converted) return;
+    // Inserted even when a reference is missing, so that SQLite's own
+    // constraints on the row are reported in the same pass; the file is
+    // refused as a whole anyway.
+    if (!multi_) {
+      insert_one(row, referenced, summary);
+      return;
+    }
+    batch_.push_back({row, referenced});
+    if (batch_.size() == multi_->capacity()) flush(summary);
+  }
+
+  /// Inserts the batched rows: a full batch in one statement; a short one,
+  /// or one SQLite refused, row by row, so that each broken row is reported
+  /// at its own line as if there were no batching.
+  void flush(LoadSummary& summary) {
+    if (batch_.empty()) return;
+    if (batch_.size() == multi_->capacity()) {
+      batch_values_.clear();
+      for (const auto& b : batch_) batch_values_.push_back(b.row.values);
+      const int rc = multi_->insert(batch_values_);
+      if (rc == SQLITE_DONE) {
+        for (const auto& b : batch_) summary.added += b.referenced;
+        batch_.clear();
+        return;
+      }
+      // Only refused rows are replayed; any other error (a full disk, an
+      // I/O error) ends the load here, at the batch's first line.
+      if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+        row_ = &batch_.front().row;
+        report_step_error(rc, row_->values);
+      }
+      ensure_transaction(rc);
+    }
+    for (const auto& b : batch_) insert_one(b.row, b.referenced, summary);
+    batch_.clear();
+  }
+
+  void insert_one(const ParsedRow& row, bool referenced, LoadSummary& summary) {
+    row_ = &row;
+    const bool existed = options_.upsert && exists(row.values);
+    const int rc = insert(row.values);
+    if (rc != SQLITE_DONE)
+      report_step_error(rc, row.values);
+    else if (referenced)
+      (existed ? summary.replaced : summary.added) += 1;
+  }
+
   void prepare() {
     std::string cols, params, update;
+    std::vector<std::string> quoted;
     for (std::size_t f = 0; f < header_.field_to_column.size(); ++f) {
       const auto& name = quote_identifier(table_.columns[header_.field_to_column[f]].name);
+      quoted.push_back(name);
       cols += (f ? ", " : "") + name;
       params += (f ? ", ?" : "?") + std::to_string(f + 1);
       update += (update.empty() ? "" : ", ") + name + " = excluded." + name;
+    }
+    if (!options_.upsert) {
+      multi_.emplace(db_, table_.name, quoted);
+      if (multi_->capacity() < 2) multi_.reset();
     }
     std::string sql = "INSERT INTO " + quote_identifier(table_.name) + " (" + cols + ") VALUES (" + params + ")";
     if (options_.upsert) {
@@ -381,9 +437,19 @@ class RowLoader {
     return rc;
   }
 
+  /// After a failed step: SQLite may have rolled back the whole transaction
+  /// (an ON CONFLICT ROLLBACK rule, an I/O error). Going on would write rows
+  /// outside it, so the load stops; nothing of it was kept.
+  void ensure_transaction(int rc) const {
+    if (sqlite3_get_autocommit(db_) == 0) return;
+    throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": SQLite rolled back the load (" +
+                    sqlite3_errstr(rc) + "); nothing of this file was written");
+  }
+
   void report_step_error(int rc, const Value* values) {
     const int ext = sqlite3_extended_errcode(db_);
     const std::string msg = sqlite3_errmsg(db_);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) ensure_transaction(rc);
     if ((rc & 0xff) != SQLITE_CONSTRAINT)
       throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": cannot write to the warehouse: " +
                       explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
@@ -446,6 +512,9 @@ class RowLoader {
   IssueList& issues_;
   HeaderMap header_;
   std::optional<RawStatement> insert_;
+  std::optional<MultiRowInsert> multi_;  ///< unless --upsert, or too many columns
+  std::vector<BatchedRow> batch_;
+  std::vector<const Value*> batch_values_;
   std::optional<RawStatement> exists_;
   std::optional<CheckProbe> probe_;  ///< prepared when a first CHECK fails
   std::vector<RawStatement> lookups_;

@@ -307,6 +307,7 @@ bool RowPipeline::next(ParsedRow& row, std::vector<DataIssue>& issues) {
   row.raw = std::string_view(meta.raw, meta.raw_len);
   row.size = meta.size;
   row.ragged = meta.ragged;
+  row.last_in_batch = m.next_row == b.rows.size();
   row.values = meta.ragged ? nullptr : b.values.data() + meta.first;
   row.bad = meta.ragged ? nullptr : b.bad.data() + meta.first;
   return true;

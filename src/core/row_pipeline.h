@@ -22,6 +22,9 @@ struct ParsedRow {
   const std::uint8_t* bad = nullptr;  ///< per field: 1 where conversion failed (already reported)
   std::size_t size = 0;        ///< number of fields (== columns unless ragged)
   bool ragged = false;         ///< wrong field count (already reported)
+  /// The last row of the pipeline's batch: this row and those before it
+  /// stay valid until the next call to next(), which recycles their memory.
+  bool last_in_batch = false;
 };
 
 /// Converts a field's text to a value of the column's type; on failure
@@ -46,7 +49,8 @@ class RowPipeline {
   /// The next row, or false at the end. Problems found while reading
   /// (ragged rows, bad values) are appended to `issues` before the row that
   /// has them is returned. Rethrows a CsvError (malformed input) when the
-  /// consumer reaches it.
+  /// consumer reaches it. A row's values stay valid until next() is called
+  /// after a row marked last_in_batch.
   bool next(ParsedRow& row, std::vector<DataIssue>& issues);
 
   /// Where field `field` of `row` starts in the file.
