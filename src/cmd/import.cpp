@@ -47,6 +47,7 @@ Examples:
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = import_table(db.getHandle(), csv, opts->as, lo);
+    bar.clear();
     std::cout << "imported " << summary.rows << (summary.rows == 1 ? " row" : " rows") << " into new table "
               << summary.table << "\n";
   });

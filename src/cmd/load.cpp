@@ -48,6 +48,7 @@ Examples:
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = load_table(db.getHandle(), csv, opts->table, lo);
+    bar.clear();
     std::cout << "loaded " << summary.rows << (summary.rows == 1 ? " row" : " rows") << " into " << summary.table;
     if (opts->upsert) std::cout << ": " << summary.added << " added, " << summary.replaced << " replaced";
     std::cout << "\n";
