@@ -4,4 +4,5 @@
 SELECT p.name AS platform, a.name AS algorithm, a.positioning, a.function, a.scenarios, a.source_line
 FROM algorithm AS a
 JOIN product AS p USING (product_id)
+WHERE a.section_id = 'case_huawei_eihealth'
 ORDER BY a.source_line, a.algorithm_id;

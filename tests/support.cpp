@@ -159,4 +159,10 @@ void write_file(const fs::path& p, const std::string& content) {
 fs::path source_dir() { return AIGC_SOURCE_DIR; }
 fs::path shared_dir() { return fs::weakly_canonical(fs::path(AIGC_SHARED_DIR)); }
 
+std::size_t shipped_query_count() {
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(source_dir() / "queries")) n += e.path().extension() == ".sql";
+  return n;
+}
+
 }  // namespace test

@@ -57,4 +57,7 @@ void write_file(const fs::path& p, const std::string& content);
 fs::path source_dir();
 fs::path shared_dir();
 
+/// How many saved queries the project ships (queries/*.sql).
+std::size_t shipped_query_count();
+
 }  // namespace test
