@@ -3,14 +3,14 @@
 -- A number the report states: value_min..value_max (equal for a point value).
 CREATE TABLE key_figure (
   figure_id    TEXT PRIMARY KEY,
-  topic        TEXT NOT NULL CHECK (topic IN ('user growth', 'web content', 'running cost', 'training cost', 'funding', 'pricing', 'training data', 'efficiency', 'production')),
+  topic        TEXT NOT NULL CHECK (topic IN ('user growth', 'web content', 'running cost', 'training cost', 'funding', 'pricing', 'training data', 'efficiency', 'production', 'timeline', 'methodology')),
   subject      TEXT NOT NULL,          -- what the number is about
   metric       TEXT NOT NULL,          -- what is measured
   value_min    REAL NOT NULL,
   value_max    REAL NOT NULL,
   unit         TEXT NOT NULL,          -- 月, 年, %, 美元, 天, ...
   approximate  INTEGER NOT NULL DEFAULT 0 CHECK (approximate IN (0, 1)),
-  bound        TEXT NOT NULL DEFAULT 'exact' CHECK (bound IN ('exact', 'at least', 'more than', 'from')),
+  bound        TEXT NOT NULL DEFAULT 'exact' CHECK (bound IN ('exact', 'at least', 'more than', 'from', 'before')),
   period       TEXT,                   -- when it holds, as stated
   data_source  TEXT,                   -- whom the report cites
   value_text   TEXT NOT NULL,          -- as printed
