@@ -291,6 +291,9 @@ TEST_CASE("export: --bom starts each CSV with EF BB BF; --format picks the exten
   auto md = fx.dir / "md";
   REQUIRE(fx.cmd("export", {"prices", "--dir", md.string(), "--format", "md"}).status == 0);
   CHECK(test::read_file(md / "prices.md") == "| usd | cny |\n| ---: | ---: |\n| 0.03 | 0.213 |\n| 0.06 | 0.426 |\n");
+  auto jsonl = fx.dir / "jsonl";
+  REQUIRE(fx.cmd("export", {"prices", "--dir", jsonl.string(), "--format", "jsonl"}).status == 0);
+  CHECK(test::read_file(jsonl / "prices.jsonl") == "{\"usd\":0.03,\"cny\":0.213}\n{\"usd\":0.06,\"cny\":0.426}\n");
 }
 
 TEST_CASE("export: --excel-safe passes through; numbers are left alone") {

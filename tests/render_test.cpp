@@ -295,6 +295,37 @@ TEST_CASE("json: zero rows is [] and repeated column names stay distinct keys") 
   CHECK(doc[0].members[2].first == "a_2_2");
 }
 
+TEST_CASE("jsonl: one object per line, each the same as the json array's element") {
+  auto db = sample_db();
+  db.exec("INSERT INTO t VALUES ('line' || char(10) || 'break', NULL, 1e999, 7, x'0A')");
+  std::uint64_t rows = 0;
+  const auto lines_text = render(db, kSample, with(aigc::Format::jsonl), &rows);
+  CHECK(rows == 6);
+  INFO(lines_text);
+  const auto array = test::JsonParser::parse(render(db, kSample, with(aigc::Format::json)));
+  REQUIRE(array.items.size() == 6);
+  REQUIRE(!lines_text.empty());
+  CHECK(lines_text.back() == '\n');
+  std::istringstream in(lines_text);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    REQUIRE(n < array.items.size());
+    const auto row = test::JsonParser::parse(line);  // a newline inside a value stays escaped
+    REQUIRE(row.type == test::Json::Type::object);
+    REQUIRE(row.members.size() == array[n].members.size());
+    for (std::size_t k = 0; k < row.members.size(); ++k) {
+      CHECK(row.members[k].first == array[n].members[k].first);
+      CHECK(row.members[k].second.text == array[n].members[k].second.text);
+      CHECK(row.members[k].second.type == array[n].members[k].second.type);
+    }
+    ++n;
+  }
+  CHECK(n == 6);
+  SQLite::Database empty(":memory:", SQLite::OPEN_READWRITE);
+  CHECK(render(empty, "SELECT 1 AS a WHERE 0", with(aigc::Format::jsonl)).empty());
+}
+
 TEST_CASE("json: invalid UTF-8 in text becomes U+FFFD, so the document stays valid") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   auto text = render(db, "SELECT CAST(x'41FF42' AS TEXT) AS s", with(aigc::Format::json));
@@ -346,7 +377,9 @@ TEST_CASE("parse_format: names and aliases; an unknown name suggests one") {
   CHECK(aigc::parse_format("markdown") == aigc::Format::markdown);
   CHECK(aigc::parse_format("md") == aigc::Format::markdown);
   CHECK_THROWS_WITH_AS(aigc::parse_format("jsno"), doctest::Contains("did you mean json"), aigc::UsageError);
-  CHECK_THROWS_WITH_AS(aigc::parse_format("xml"), doctest::Contains("table, csv, json or markdown"), aigc::UsageError);
-  for (auto f : {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::markdown})
+  CHECK(aigc::parse_format("jsonl") == aigc::Format::jsonl);
+  CHECK(aigc::parse_format("ndjson") == aigc::Format::jsonl);
+  CHECK_THROWS_WITH_AS(aigc::parse_format("xml"), doctest::Contains("table, csv, json, jsonl or markdown"), aigc::UsageError);
+  for (auto f : {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::jsonl, aigc::Format::markdown})
     CHECK(aigc::parse_format(aigc::format_name(f)) == f);
 }

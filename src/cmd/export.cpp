@@ -41,7 +41,7 @@ void setup_export(CLI::App& app, GlobalOptions& global) {
   sub->footer(R"(Each file is written under a temporary name and renamed when complete, so an
 interrupted export never leaves a truncated file. With --all nothing is renamed
 until every query has run: a failure leaves DIR as it was. The extension
-follows --format: .csv, .json, .md, .txt (table). With --all, a --param goes to
+follows --format: .csv, .json, .jsonl, .md, .txt (table). With --all, a --param goes to
 every query that takes it. manifest.json records when, from which warehouse and
 seeds, which queries, their parameters and row counts.
 

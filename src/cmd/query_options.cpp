@@ -9,7 +9,7 @@ namespace aigc::cmd {
 
 void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& default_format) {
   flags.format = default_format;
-  sub->add_option("-f,--format", flags.format, "Output format: table, csv, json or markdown (md)")
+  sub->add_option("-f,--format", flags.format, "Output format: table, csv, json, jsonl (JSON Lines) or markdown (md)")
       ->default_str(default_format);
 }
 

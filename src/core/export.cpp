@@ -36,6 +36,7 @@ std::string_view format_extension(Format f) {
   switch (f) {
     case Format::csv: return ".csv";
     case Format::json: return ".json";
+    case Format::jsonl: return ".jsonl";
     case Format::markdown: return ".md";
     case Format::table: return ".txt";
   }

@@ -375,7 +375,8 @@ std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const
 // ---------------------------------------------------------------------------
 // json
 
-std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out) {
+/// A JSON array of objects, or with `lines` one object per line (JSON Lines).
+std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool lines) {
   // Keys are escaped once. A repeated column name (SELECT a, a) would make
   // an object with duplicate keys, which most parsers silently collapse, so
   // later ones get a suffix: a, a_2.
@@ -392,11 +393,14 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out) {
     key += ':';
     keys.push_back(std::move(key));
   }
-  std::string buffer = "[";
+  std::string buffer = lines ? "" : "[";
   CellScratch scratch;
   std::uint64_t rows = 0;
   while (step(stmt)) {
-    buffer += rows == 0 ? "\n  {" : ",\n  {";
+    if (lines)
+      buffer += '{';
+    else
+      buffer += rows == 0 ? "\n  {" : ",\n  {";
     ++rows;
     for (int i = 0; i < ncols; ++i) {
       Cell c = read_cell(stmt, i, scratch);
@@ -409,10 +413,10 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out) {
         default: append_json_string(buffer, c.text);
       }
     }
-    buffer += '}';
+    buffer += lines ? "}\n" : "}";
     if (buffer.size() > kFlushAt) write(out, buffer);
   }
-  buffer += rows == 0 ? "]\n" : "\n]\n";
+  if (!lines) buffer += rows == 0 ? "]\n" : "\n]\n";
   write(out, buffer);
   out.flush();
   return rows;
@@ -482,9 +486,10 @@ Format parse_format(std::string_view name) {
   if (name == "table") return Format::table;
   if (name == "csv") return Format::csv;
   if (name == "json") return Format::json;
+  if (name == "jsonl" || name == "ndjson") return Format::jsonl;
   if (name == "markdown" || name == "md") return Format::markdown;
-  std::string msg = "unknown format '" + std::string(name) + "'; use table, csv, json or markdown";
-  std::string hint = did_you_mean(name, {"table", "csv", "json", "markdown"});
+  std::string msg = "unknown format '" + std::string(name) + "'; use table, csv, json, jsonl or markdown";
+  std::string hint = did_you_mean(name, {"table", "csv", "json", "jsonl", "markdown"});
   if (!hint.empty()) msg += " (" + hint + ")";
   throw UsageError(msg);
 }
@@ -494,6 +499,7 @@ std::string_view format_name(Format f) {
     case Format::table: return "table";
     case Format::csv: return "csv";
     case Format::json: return "json";
+    case Format::jsonl: return "jsonl";
     case Format::markdown: return "markdown";
   }
   return "table";
@@ -510,7 +516,8 @@ std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const Rend
   switch (options.format) {
     case Format::table: return render_table(stmt, ncols, out, options);
     case Format::csv: return render_csv(stmt, ncols, out, options);
-    case Format::json: return render_json(stmt, ncols, out);
+    case Format::json: return render_json(stmt, ncols, out, false);
+    case Format::jsonl: return render_json(stmt, ncols, out, true);
     case Format::markdown: return render_markdown(stmt, ncols, out, options);
   }
   return 0;

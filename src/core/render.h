@@ -11,9 +11,11 @@
 
 namespace aigc {
 
-enum class Format { table, csv, json, markdown };
+/// jsonl is JSON Lines: one object per line, no enclosing array, for
+/// streaming into tools that read a row at a time (jq, pandas, BigQuery).
+enum class Format { table, csv, json, jsonl, markdown };
 
-/// "table", "csv", "json", "markdown" (also "md"); throws UsageError listing
+/// "table", "csv", "json", "jsonl" (also "ndjson"), "markdown" (also "md"); throws UsageError listing
 /// the accepted names otherwise.
 Format parse_format(std::string_view name);
 std::string_view format_name(Format f);

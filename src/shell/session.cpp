@@ -61,6 +61,7 @@ std::optional<Format> format_for_extension(const fs::path& path) {
   const std::string ext = lower(path.extension().string());
   if (ext == ".csv") return Format::csv;
   if (ext == ".json") return Format::json;
+  if (ext == ".jsonl" || ext == ".ndjson") return Format::jsonl;
   if (ext == ".md" || ext == ".markdown") return Format::markdown;
   if (ext == ".txt") return Format::table;
   return std::nullopt;
@@ -137,7 +138,7 @@ const std::vector<DotCommand>& Session::dot_commands() {
        &Session::cmd_schema},
       {".queries", "", "List the saved queries with their parameters", 0, 0, &Session::cmd_queries},
       {".run", "NAME [key=value ...]", "Run saved query NAME, setting parameters", 1, any_number, &Session::cmd_run},
-      {".mode", "[FORMAT]", "Show or set the result format: table, csv, json, markdown", 0, 1, &Session::cmd_mode},
+      {".mode", "[FORMAT]", "Show or set the result format: table, csv, json, jsonl, markdown", 0, 1, &Session::cmd_mode},
       {".output", "[FILE|stdout]", "Send results to FILE (replacing it), or back to the terminal", 0, 1,
        &Session::cmd_output},
       {".export", "NAME FILE [key=value ...]",
@@ -239,7 +240,7 @@ const CompletionWords& Session::completion_words() {
   for (const auto& t : w.tables) w.columns[lower(t)] = first_column(db, "SELECT name FROM pragma_table_info(?1)", t);
   w.queries = catalog_.names();
   for (const auto& c : dot_commands()) w.dot_commands.emplace_back(c.name);
-  w.formats = {"table", "csv", "json", "markdown"};
+  w.formats = {"table", "csv", "json", "jsonl", "markdown"};
   words_ = std::move(w);
   return *words_;
 }
