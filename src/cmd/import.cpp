@@ -15,6 +15,7 @@ struct ImportOptions {
   std::string file;
   std::string as;
   bool replace = false;
+  bool dry_run = false;
   std::size_t max_errors = 100;
 };
 }  // namespace
@@ -25,6 +26,7 @@ void setup_import(CLI::App& app, GlobalOptions& global) {
   sub->add_option("file", opts->file, "CSV file; - for standard input")->required();
   sub->add_option("--as", opts->as, "Name of the new table")->required();
   sub->add_flag("--replace", opts->replace, "Replace an existing table of that name");
+  sub->add_flag("--dry-run", opts->dry_run, "Check the file as an import would, then roll back: no table is created");
   sub->add_option("--max-errors", opts->max_errors, "Stop after this many errors (all are reported)")
       ->default_val(100)
       ->check(CLI::PositiveNumber);
@@ -35,7 +37,7 @@ counts); on any error no table is created.
 
 Examples:
   aigc import deals.csv --as deals
-    imported 1520 rows into new table deals (4 columns)
+    imported 1520 rows into new table deals
   aigc sql "SELECT * FROM deals LIMIT 5"
 )");
   sub->callback([opts, &global] {
@@ -44,12 +46,17 @@ Examples:
     ProgressBar bar("import " + opts->as);
     LoadOptions lo;
     lo.replace_table = opts->replace;
+    lo.dry_run = opts->dry_run;
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = import_table(db.getHandle(), csv, opts->as, lo);
     bar.clear();
-    std::cout << "imported " << summary.rows << (summary.rows == 1 ? " row" : " rows") << " into new table "
-              << summary.table << "\n";
+    const char* rows = summary.rows == 1 ? " row" : " rows";
+    if (opts->dry_run)
+      std::cout << "checked " << summary.rows << rows << ": table " << summary.table
+                << " would be created (dry run: nothing was written)\n";
+    else
+      std::cout << "imported " << summary.rows << rows << " into new table " << summary.table << "\n";
   });
 }
 

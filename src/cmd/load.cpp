@@ -15,6 +15,7 @@ struct LoadCommandOptions {
   std::string table;
   std::string file;
   bool upsert = false;
+  bool dry_run = false;
   std::size_t max_errors = 100;
 };
 }  // namespace
@@ -26,6 +27,7 @@ void setup_load(CLI::App& app, GlobalOptions& global) {
   sub->add_option("file", opts->file, "CSV file with a header row naming the table's columns; - for standard input")
       ->required();
   sub->add_flag("--upsert", opts->upsert, "A row whose primary key exists replaces the stored row");
+  sub->add_flag("--dry-run", opts->dry_run, "Check the file as a load would, then roll back: nothing is written");
   sub->add_option("--max-errors", opts->max_errors, "Stop after this many errors (all are reported)")
       ->default_val(100)
       ->check(CLI::PositiveNumber);
@@ -45,12 +47,18 @@ Examples:
     ProgressBar bar("load " + opts->table);
     LoadOptions lo;
     lo.upsert = opts->upsert;
+    lo.dry_run = opts->dry_run;
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = load_table(db.getHandle(), csv, opts->table, lo);
     bar.clear();
-    std::cout << "loaded " << summary.rows << (summary.rows == 1 ? " row" : " rows") << " into " << summary.table;
-    if (opts->upsert) std::cout << ": " << summary.added << " added, " << summary.replaced << " replaced";
+    const char* rows = summary.rows == 1 ? " row" : " rows";
+    if (opts->dry_run)
+      std::cout << "checked " << summary.rows << rows << " for " << summary.table << ": all would load";
+    else
+      std::cout << "loaded " << summary.rows << rows << " into " << summary.table;
+    if (opts->upsert) std::cout << (opts->dry_run ? ", " : ": ") << summary.added << " added, " << summary.replaced << " replaced";
+    if (opts->dry_run) std::cout << " (dry run: nothing was written)";
     std::cout << "\n";
   });
 }

@@ -583,7 +583,7 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   RowLoader loader(db, csv, info, options, issues);
   LoadSummary summary = loader.run(header);
   if (!issues.empty()) issues.raise();
-  savepoint.release();
+  if (!options.dry_run) savepoint.release();  // else its destructor rolls back
   return summary;
 }
 
@@ -617,7 +617,7 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   RowLoader loader(db, csv, info, options, issues);
   LoadSummary summary = loader.run(header);
   if (!issues.empty()) issues.raise();
-  savepoint.release();
+  if (!options.dry_run) savepoint.release();  // else its destructor rolls back
   return summary;
 }
 

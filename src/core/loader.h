@@ -23,6 +23,9 @@ struct LoadOptions {
   std::size_t max_errors = 100;
   /// For `import`: drop an existing table of the same name first.
   bool replace_table = false;
+  /// Check everything as a load would, then roll back: the database is left
+  /// byte-for-byte as it was, and the summary says what would have happened.
+  bool dry_run = false;
   /// Called every few thousand rows.
   std::function<void(const LoadProgress&)> progress;
 };
