@@ -213,6 +213,22 @@ TEST_CASE("loader: upsert replaces rows whose key exists and counts both kinds")
     CHECK(contains(err, "in.csv:3:11: column amount"));
     CHECK(f.count("SELECT amount FROM price WHERE price_id = 'p0'") == 0);  // 0.003 truncated to int is 0, not 7
   }
+  SUBCASE("a key given twice in one file is refused at its second line, naming the first") {
+    auto err = f.load("price", "price_id,vendor_id,amount\np9,baidu,1\np20,baidu,2\np9,tencent,3\n", opts);
+    CHECK_MESSAGE(contains(err, "in.csv:4:1: column price_id: key price_id = 'p9' is also at line 2"), err);
+    CHECK(f.count("SELECT count(*) FROM price") == 2);  // unchanged
+    std::string many = "price_id,vendor_id,amount\n";
+    for (int i = 0; i < 300; ++i) many += "m" + std::to_string(i == 250 ? 17 : i) + ",baidu,1\n";
+    err = f.load("price", many, opts);
+    CHECK_MESSAGE(contains(err, "in.csv:252:1: column price_id: key price_id = 'm17' is also at line 19"), err);
+    CHECK_FALSE(contains(err, "in.csv:19:"));
+  }
+  SUBCASE("the keys of one load are forgotten by the next") {
+    const auto second = f.load("price", "price_id,vendor_id,amount\np9,baidu,1.5\n", opts);
+    REQUIRE_MESSAGE(second.empty(), second);
+    CHECK(f.last.replaced == 1);
+    CHECK(f.count("SELECT amount * 2 FROM price WHERE price_id = 'p9'") == 3);
+  }
   SUBCASE("needs the key in the header") {
     auto err = f.load("price", "vendor_id,amount\nbaidu,1\n", opts);
     // The key of a STRICT table is NOT NULL, so the header check catches it first.

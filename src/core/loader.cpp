@@ -12,6 +12,7 @@
 #include "core/database.h"
 #include "core/error.h"
 #include "core/multi_row_insert.h"
+#include "core/upsert_keys.h"
 #include "core/suggest.h"
 #include "core/table_info.h"
 #include "core/row_pipeline.h"
@@ -285,6 +286,12 @@ class RowLoader {
 
   void insert_one(const ParsedRow& row, bool referenced, LoadSummary& summary) {
     row_ = &row;
+    if (upsert_keys_) {
+      if (const std::uint64_t first = upsert_keys_->first_line_of(row.values, row.line)) {
+        report_repeated_key(first, row.values);
+        return;
+      }
+    }
     const bool existed = options_.upsert && exists(row.values);
     const int rc = insert(row.values);
     if (rc != SQLITE_DONE)
@@ -311,9 +318,11 @@ class RowLoader {
     if (options_.upsert) {
       auto pk = table_.primary_key();
       std::string key, where;
+      std::vector<std::size_t> key_fields;
       for (std::size_t k = 0; k < pk.size(); ++k) {
         auto field = field_of(pk[k]);
         if (!field) throw UsageError("--upsert needs the key column " + table_.columns[pk[k]].name + " in the header");
+        key_fields.push_back(*field);
         key += (k ? ", " : "") + quote_identifier(table_.columns[pk[k]].name);
         where += std::string(k ? " AND " : "") + quote_identifier(table_.columns[pk[k]].name) + " = ?" +
                  std::to_string(*field + 1);
@@ -321,6 +330,7 @@ class RowLoader {
       if (pk.empty()) throw UsageError("--upsert needs a primary key; table " + table_.name + " has none");
       sql += " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
       exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where);
+      upsert_keys_.emplace(db_, std::move(key_fields));
     }
     insert_.emplace(db_, sql);
     for (const auto& fk : table_.foreign_keys) {
@@ -489,6 +499,22 @@ class RowLoader {
     issues_.add(at, column, what);
   }
 
+  /// A key given a second time in an --upsert file, reported at this row.
+  void report_repeated_key(std::uint64_t first_line, const Value* values) {
+    std::string names, vals;
+    const auto pk = table_.primary_key();
+    std::size_t first_field = 0;
+    for (std::size_t k = 0; k < pk.size(); ++k) {
+      const std::size_t f = *field_of(pk[k]);  // --upsert requires every key column in the header
+      if (k == 0) first_field = f;
+      names += (k ? ", " : "") + table_.columns[pk[k]].name;
+      vals += (k ? ", " : "") + render(values[f]);
+    }
+    issues_.add(where(first_field), table_.columns[pk[0]].name,
+                "key " + names + " = " + vals + " is also at line " + std::to_string(first_line) +
+                    "; with --upsert each key may appear once in a file");
+  }
+
   /// One broken CHECK, reported at the first column it names.
   void report_check(const std::string& expr, const Value* values) {
     std::size_t field = static_cast<std::size_t>(-1);
@@ -516,6 +542,7 @@ class RowLoader {
   std::vector<BatchedRow> batch_;
   std::vector<const Value*> batch_values_;
   std::optional<RawStatement> exists_;
+  std::optional<UpsertKeys> upsert_keys_;  ///< with --upsert
   std::optional<CheckProbe> probe_;  ///< prepared when a first CHECK fails
   std::vector<RawStatement> lookups_;
   std::vector<PendingReference> pending_;
