@@ -274,10 +274,8 @@ class RowLoader {
       }
       // Only refused rows are replayed; any other error (a full disk, an
       // I/O error) ends the load here, at the batch's first line.
-      if ((rc & 0xff) != SQLITE_CONSTRAINT) {
-        row_ = &batch_.front().row;
-        report_step_error(rc, row_->values);
-      }
+      row_ = &batch_.front().row;
+      if ((rc & 0xff) != SQLITE_CONSTRAINT) report_step_error(rc, row_->values);
       ensure_transaction(rc);
     }
     for (const auto& b : batch_) insert_one(b.row, b.referenced, summary);
