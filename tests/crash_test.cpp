@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <functional>
 #include <random>
+#include <sstream>
 
 #include "db_digest.h"
 #include "support.h"
@@ -133,6 +134,28 @@ struct Tally {
   int complete = 0;     ///< the result is the complete one
 };
 
+/// Runs `args` once and SIGKILLs it at a random moment of its `expected`
+/// run; counts the kill, and the journal it left beside `db` if any.
+void run_and_kill(const std::vector<std::string>& args, const test::fs::path& db, const test::fs::path& cwd,
+                  Clock::duration expected, Tally& tally) {
+  const auto moment = random_moment(expected);
+  CAPTURE(moment.count());
+  auto r = test::run_aigc(args, cwd, "", {}, {moment});
+  INFO(r.describe());
+  REQUIRE((r.status == 0 || r.status == kKilledBySigkill));
+  tally.killed += r.status == kKilledBySigkill;
+  const test::fs::path journal = db.string() + "-journal";
+  tally.hot_journal += test::fs::exists(journal) && test::fs::file_size(journal) > 0;
+}
+
+std::string describe(const char* command, const Tally& tally, Clock::duration expected) {
+  std::ostringstream s;
+  s << command << ": " << tally.killed << " of " << kTrials << " runs killed (" << tally.hot_journal
+    << " while writing the file), " << tally.complete << " complete; a full run takes "
+    << std::chrono::duration_cast<std::chrono::milliseconds>(expected).count() << " ms";
+  return s.str();
+}
+
 }  // namespace
 
 TEST_CASE("crash: load killed at random moments leaves the loaded rows all or none") {
@@ -153,14 +176,8 @@ TEST_CASE("crash: load killed at random moments leaves the loaded rows all or no
   Tally tally;
   for (int trial = 0; trial < kTrials; ++trial) {
     test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing);
-    const auto moment = random_moment(expected);
     CAPTURE(trial);
-    CAPTURE(moment.count());
-    auto r = test::run_aigc(args, dir.path(), "", {}, {moment});
-    INFO(r.describe());
-    REQUIRE((r.status == 0 || r.status == kKilledBySigkill));
-    tally.killed += r.status == kKilledBySigkill;
-    tally.hot_journal += test::fs::exists(dir / "w.db-journal") && test::fs::file_size(dir / "w.db-journal") > 0;
+    run_and_kill(args, w, dir.path(), expected, tally);
     // The next command, even a read-only one, finds the warehouse sound.
     check_next_command(w, dir.path());
     const Snapshot after = snapshot(w);
@@ -174,9 +191,7 @@ TEST_CASE("crash: load killed at random moments leaves the loaded rows all or no
     CHECK((none || all));
     tally.complete += all;
   }
-  MESSAGE("load: " << tally.killed << " of " << kTrials << " runs killed (" << tally.hot_journal
-                   << " while writing the file), " << tally.complete << " complete; a full run takes "
-                   << std::chrono::duration_cast<std::chrono::milliseconds>(expected).count() << " ms");
+  MESSAGE(describe("load", tally, expected));
   // The kills must land mid-load, not after the command finished.
   CHECK(tally.killed >= kTrials / 2);
   CHECK(tally.hot_journal >= 1);
@@ -199,14 +214,8 @@ TEST_CASE("crash: import killed at random moments leaves the new table absent or
   Tally tally;
   for (int trial = 0; trial < kTrials; ++trial) {
     test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing);
-    const auto moment = random_moment(expected);
     CAPTURE(trial);
-    CAPTURE(moment.count());
-    auto r = test::run_aigc(args, dir.path(), "", {}, {moment});
-    INFO(r.describe());
-    REQUIRE((r.status == 0 || r.status == kKilledBySigkill));
-    tally.killed += r.status == kKilledBySigkill;
-    tally.hot_journal += test::fs::exists(dir / "w.db-journal") && test::fs::file_size(dir / "w.db-journal") > 0;
+    run_and_kill(args, w, dir.path(), expected, tally);
     check_next_command(w, dir.path());
     const Snapshot after = snapshot(w);
     CHECK(after.integrity == "ok");
@@ -217,9 +226,7 @@ TEST_CASE("crash: import killed at random moments leaves the new table absent or
     CHECK((absent || complete));
     tally.complete += complete;
   }
-  MESSAGE("import: " << tally.killed << " of " << kTrials << " runs killed (" << tally.hot_journal
-                     << " while writing the file), " << tally.complete << " complete; a full run takes "
-                     << std::chrono::duration_cast<std::chrono::milliseconds>(expected).count() << " ms");
+  MESSAGE(describe("import", tally, expected));
   CHECK(tally.killed >= kTrials / 2);
   CHECK(tally.hot_journal >= 1);
 }
@@ -245,13 +252,8 @@ TEST_CASE("crash: build killed at random moments leaves the old warehouse byte-i
   Tally tally;
   for (int trial = 0; trial < kTrials; ++trial) {
     test::write_file(w, old_bytes);
-    const auto moment = random_moment(expected);
     CAPTURE(trial);
-    CAPTURE(moment.count());
-    auto r = test::run_aigc(args, dir.path(), "", {}, {moment});
-    INFO(r.describe());
-    REQUIRE((r.status == 0 || r.status == kKilledBySigkill));
-    tally.killed += r.status == kKilledBySigkill;
+    run_and_kill(args, w, dir.path(), expected, tally);
     if (test::read_file(w) == old_bytes) continue;  // untouched, byte for byte
     // Otherwise it must be the complete new warehouse (built_at differs).
     const Snapshot after = snapshot(w);

@@ -16,13 +16,6 @@
 
 namespace {
 
-std::vector<std::string> entries(const test::fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : test::fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -89,7 +82,7 @@ TEST_CASE("AtomicFile: the target appears only on commit; otherwise nothing is l
     CHECK(f.temp_path().filename().string().rfind(".out.csv.tmp-", 0) == 0);
     CHECK_FALSE(test::fs::exists(target));
   }
-  CHECK(entries(dir.path()).empty());
+  CHECK(test::entries(dir.path()).empty());
 
   test::write_file(target, "old");
   {
@@ -97,14 +90,14 @@ TEST_CASE("AtomicFile: the target appears only on commit; otherwise nothing is l
     f.stream() << "new, incomplete";
   }
   CHECK(test::read_file(target) == "old");  // an abandoned write leaves the old file
-  CHECK(entries(dir.path()) == std::vector<std::string>{"out.csv"});
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"out.csv"});
   {
     aigc::AtomicFile f(target);
     f.stream() << "new";
     f.commit();
   }
   CHECK(test::read_file(target) == "new");
-  CHECK(entries(dir.path()) == std::vector<std::string>{"out.csv"});
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"out.csv"});
 }
 
 TEST_CASE("AtomicFile: refuses a missing directory and a directory as the target") {
@@ -211,7 +204,7 @@ TEST_CASE("run: -o writes the file atomically and refuses a bad path") {
   CHECK(failed.status == 1);
   CHECK(failed.err.find("integer overflow") != std::string::npos);
   CHECK_FALSE(test::fs::exists(failed_target));
-  for (const auto& name : entries(fx.dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
+  for (const auto& name : test::entries(fx.dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
 }
 
 TEST_CASE("queries: lists name, title, parameters with defaults, and section") {
@@ -239,7 +232,7 @@ TEST_CASE("export --all: one file per query and a manifest whose row counts matc
   auto r = fx.cmd("export", {"--all", "--dir", out.string(), "--param", "v=hello"});
   INFO(r.describe());
   REQUIRE(r.status == 0);
-  CHECK(entries(out) ==
+  CHECK(test::entries(out) ==
         std::vector<std::string>{"chinese.csv", "echo.csv", "firm_count.csv", "manifest.json", "prices.csv"});
   auto manifest = test::JsonParser::parse(test::read_file(out / "manifest.json"));
   CHECK(manifest["aigc_version"].text == "0.1.0");
@@ -285,7 +278,7 @@ TEST_CASE("export: --bom starts each CSV with EF BB BF; --format picks the exten
 
   auto json = fx.dir / "json";
   REQUIRE(fx.cmd("export", {"--all", "--dir", json.string(), "-p", "v=1", "--format", "json"}).status == 0);
-  CHECK(entries(json) ==
+  CHECK(test::entries(json) ==
         std::vector<std::string>{"chinese.json", "echo.json", "firm_count.json", "manifest.json", "prices.json"});
   CHECK(test::JsonParser::parse(test::read_file(json / "chinese.json")).items.size() == 4);
   auto md = fx.dir / "md";
@@ -316,12 +309,12 @@ TEST_CASE("export: a failed export leaves no partial file, and --all leaves the 
   CHECK(r.status == 1);
   CHECK(r.err.find("query zz_fails") != std::string::npos);
   CHECK(r.err.find("integer overflow") != std::string::npos);
-  CHECK(entries(out) == std::vector<std::string>{"chinese.csv"});  // no new file, no temporary, no manifest
+  CHECK(test::entries(out) == std::vector<std::string>{"chinese.csv"});  // no new file, no temporary, no manifest
   CHECK(test::read_file(out / "chinese.csv") == "from an earlier export");
 
   auto single = fx.cmd("export", {"zz_fails", "-o", (out / "zz_fails.csv").string()});
   CHECK(single.status == 1);
-  CHECK(entries(out) == std::vector<std::string>{"chinese.csv"});
+  CHECK(test::entries(out) == std::vector<std::string>{"chinese.csv"});
 }
 
 TEST_CASE("export: usage errors") {

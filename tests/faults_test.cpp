@@ -30,13 +30,6 @@ void check_clean_exit(const test::RunResult& r, std::initializer_list<int> codes
   CHECK_FALSE(contains(r.err, "runtime error"));
 }
 
-std::vector<std::string> entries(const test::fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : test::fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 /// A built warehouse and a CSV of `rows` valid pricing rows beside it.
 struct Setup {
   test::TempDir dir;
@@ -96,7 +89,7 @@ TEST_CASE("faults: a full disk stops load, import and build with a clear message
     CHECK(contains(r.err, "cannot build the warehouse at"));
     CHECK(contains(r.err, "check that the disk has room"));
     CHECK(test::read_file(s.db) == old_bytes);
-    CHECK(entries(s.dir.path()) == std::vector<std::string>{"prices.csv", "w.db"});
+    CHECK(test::entries(s.dir.path()) == std::vector<std::string>{"prices.csv", "w.db"});
   }
   // A read-only command right after the failure works: it first rolls back
   // what the failed writer left in its journal.
@@ -198,7 +191,7 @@ TEST_CASE("faults: a file that is not a SQLite database is refused and left as i
   check_clean_exit(r, {2});
   CHECK(contains(r.err, "exists and is not a SQLite database; aigc build will not replace it"));
   CHECK(test::read_file(path) == content);
-  CHECK(entries(dir.path()) == std::vector<std::string>{"notes.db"});
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"notes.db"});
 }
 
 TEST_CASE("faults: a damaged warehouse is reported, never crashes a command") {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -158,6 +159,13 @@ void write_file(const fs::path& p, const std::string& content) {
 
 fs::path source_dir() { return AIGC_SOURCE_DIR; }
 fs::path shared_dir() { return fs::weakly_canonical(fs::path(AIGC_SHARED_DIR)); }
+
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::size_t shipped_query_count() {
   std::size_t n = 0;

@@ -57,6 +57,9 @@ void write_file(const fs::path& p, const std::string& content);
 fs::path source_dir();
 fs::path shared_dir();
 
+/// The names in `dir`, sorted: to show that a command left nothing behind.
+std::vector<std::string> entries(const fs::path& dir);
+
 /// How many saved queries the project ships (queries/*.sql).
 std::size_t shipped_query_count();
 

@@ -18,13 +18,6 @@ test::fs::path copy_sources(const test::TempDir& dir) {
   return root;
 }
 
-std::vector<std::string> entries(const test::fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : test::fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 }  // namespace
 
 TEST_CASE("build: creates a checked warehouse from the embedded seeds") {
@@ -36,7 +29,7 @@ TEST_CASE("build: creates a checked warehouse from the embedded seeds") {
   CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
   CHECK(db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt() == 0);
   CHECK(db.execAndGet("SELECT value FROM aigc_meta WHERE key = 'seed_origin'").getString() == "embedded");
-  CHECK(entries(dir.path()) == std::vector<std::string>{"w.db"});  // no temporary file left
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"w.db"});  // no temporary file left
 }
 
 TEST_CASE("build: a bad seed file leaves the old warehouse byte-identical and no temporary file") {
@@ -63,7 +56,7 @@ TEST_CASE("build: a bad seed file leaves the old warehouse byte-identical and no
                          doctest::Contains("schema/999_bad.sql"), aigc::DataError);
   }
   CHECK(test::read_file(path) == before);
-  CHECK(entries(dir.path()) == std::vector<std::string>{"project", "w.db"});
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"project", "w.db"});
 }
 
 TEST_CASE("build: replaces the old file by rename, so open readers keep a consistent view") {

@@ -105,13 +105,6 @@ test::RunResult run(const test::TempDir& dir, std::vector<std::string> args) {
   return test::run_aigc(args, dir.path());
 }
 
-std::vector<std::string> entries(const test::fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : test::fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 }  // namespace
 
 TEST_CASE("xlsx: sheet names are cut to 31 characters, kept unique and free of forbidden characters") {
@@ -135,7 +128,7 @@ TEST_CASE("xlsx: export --all --xlsx writes an index and one sheet per query, as
   INFO(r.describe());
   REQUIRE(r.status == 0);
   CHECK(r.out.find("exported " + std::to_string(test::shipped_query_count()) + " queries") != std::string::npos);
-  CHECK(entries(dir.path()) == std::vector<std::string>{"aigc.xlsx", "warehouse.db"});  // no temporary file left
+  CHECK(test::entries(dir.path()) == std::vector<std::string>{"aigc.xlsx", "warehouse.db"});  // no temporary file left
 
   const auto sheets = sheet_names_of(xlsx);
   auto queries = run(dir, {"queries", "--format", "csv"});
@@ -243,7 +236,7 @@ TEST_CASE("xlsx: one query, parameters, and refusals that leave nothing behind")
     CHECK(r.status == 1);
     CHECK(r.err.find("query fails") != std::string::npos);
     CHECK(test::read_file(xlsx) == "old");
-    for (const auto& name : entries(dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
+    for (const auto& name : test::entries(dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
   }
 }
 

@@ -43,13 +43,14 @@ std::uint64_t UpsertKeys::first_line_of(const Value* values, std::uint64_t line)
     const Value& v = values[key_fields_[k]];
     if (v.kind == Value::Kind::null) return 0;
     bind_value(*insert_, static_cast<int>(k + 1), v);
-    bind_value(*lookup_, static_cast<int>(k + 1), v);
   }
   insert_->bind_int64(static_cast<int>(key_fields_.size() + 1), static_cast<std::int64_t>(line));
   const int rc = insert_->step();
   insert_->reset();
   if (rc != SQLITE_DONE) throw DataError("cannot record an --upsert key: " + explain_sqlite_error(db_));
   if (sqlite3_changes(db_) > 0) return 0;
+  // A repeat, the rare case: only now look up where the key came first.
+  for (std::size_t k = 0; k < key_fields_.size(); ++k) bind_value(*lookup_, static_cast<int>(k + 1), values[key_fields_[k]]);
   std::uint64_t first = 0;
   if (lookup_->step() == SQLITE_ROW) first = static_cast<std::uint64_t>(sqlite3_column_int64(lookup_->get(), 0));
   lookup_->reset();

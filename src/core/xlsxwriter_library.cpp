@@ -31,25 +31,9 @@ class Loaded {
     if (!handle_)
       throw DataError("cannot write .xlsx: " + dl_message() +
                       " (the Excel export needs libxlsxwriter: apt-get install libxlsxwriter4)");
-    bind(api_.workbook_new, "workbook_new");
-    bind(api_.workbook_close, "workbook_close");
-    bind(api_.lxw_workbook_free, "lxw_workbook_free");
-    bind(api_.workbook_add_format, "workbook_add_format");
-    bind(api_.workbook_add_worksheet, "workbook_add_worksheet");
-    bind(api_.workbook_set_properties, "workbook_set_properties");
-    bind(api_.worksheet_set_column, "worksheet_set_column");
-    bind(api_.worksheet_write_string, "worksheet_write_string");
-    bind(api_.worksheet_write_number, "worksheet_write_number");
-    bind(api_.worksheet_write_url_opt, "worksheet_write_url_opt");
-    bind(api_.worksheet_freeze_panes, "worksheet_freeze_panes");
-    bind(api_.worksheet_autofilter, "worksheet_autofilter");
-    bind(api_.format_set_bold, "format_set_bold");
-    bind(api_.format_set_bg_color, "format_set_bg_color");
-    bind(api_.format_set_bottom, "format_set_bottom");
-    bind(api_.format_set_font_color, "format_set_font_color");
-    bind(api_.format_set_underline, "format_set_underline");
-    bind(api_.format_set_text_wrap, "format_set_text_wrap");
-    bind(api_.lxw_strerror, "lxw_strerror");
+#define AIGC_XLSXWRITER_BIND(name) bind(api_.name, #name);
+    AIGC_XLSXWRITER_FUNCTIONS(AIGC_XLSXWRITER_BIND)
+#undef AIGC_XLSXWRITER_BIND
   }
   const XlsxWriterLibrary& api() const noexcept { return api_; }
 

@@ -11,28 +11,34 @@
 
 namespace aigc {
 
-/// The libxlsxwriter functions the workbook export calls, each with the
-/// library's own signature.
+/// The libxlsxwriter functions the workbook export calls: one list for the
+/// table of pointers below and for binding it (xlsxwriter_library.cpp).
+#define AIGC_XLSXWRITER_FUNCTIONS(X) \
+  X(workbook_new) \
+  X(workbook_close) \
+  X(lxw_workbook_free) \
+  X(workbook_add_format) \
+  X(workbook_add_worksheet) \
+  X(workbook_set_properties) \
+  X(worksheet_set_column) \
+  X(worksheet_write_string) \
+  X(worksheet_write_number) \
+  X(worksheet_write_url_opt) \
+  X(worksheet_freeze_panes) \
+  X(worksheet_autofilter) \
+  X(format_set_bold) \
+  X(format_set_bg_color) \
+  X(format_set_bottom) \
+  X(format_set_font_color) \
+  X(format_set_underline) \
+  X(format_set_text_wrap) \
+  X(lxw_strerror)
+
+/// Each function with the library's own signature.
 struct XlsxWriterLibrary {
-  decltype(&::workbook_new) workbook_new;
-  decltype(&::workbook_close) workbook_close;
-  decltype(&::lxw_workbook_free) lxw_workbook_free;
-  decltype(&::workbook_add_format) workbook_add_format;
-  decltype(&::workbook_add_worksheet) workbook_add_worksheet;
-  decltype(&::workbook_set_properties) workbook_set_properties;
-  decltype(&::worksheet_set_column) worksheet_set_column;
-  decltype(&::worksheet_write_string) worksheet_write_string;
-  decltype(&::worksheet_write_number) worksheet_write_number;
-  decltype(&::worksheet_write_url_opt) worksheet_write_url_opt;
-  decltype(&::worksheet_freeze_panes) worksheet_freeze_panes;
-  decltype(&::worksheet_autofilter) worksheet_autofilter;
-  decltype(&::format_set_bold) format_set_bold;
-  decltype(&::format_set_bg_color) format_set_bg_color;
-  decltype(&::format_set_bottom) format_set_bottom;
-  decltype(&::format_set_font_color) format_set_font_color;
-  decltype(&::format_set_underline) format_set_underline;
-  decltype(&::format_set_text_wrap) format_set_text_wrap;
-  decltype(&::lxw_strerror) lxw_strerror;
+#define AIGC_XLSXWRITER_SLOT(name) decltype(&::name) name;
+  AIGC_XLSXWRITER_FUNCTIONS(AIGC_XLSXWRITER_SLOT)
+#undef AIGC_XLSXWRITER_SLOT
 };
 
 /// The library, opened on the first call and kept for the process's life.

@@ -68,22 +68,6 @@ INSERT INTO loose VALUES (1, 2.5, 'ten chars!');
 
 const char* const kTables[] = {"item", "loose", "pair_child"};  // 3: import
 
-/// An in-memory database with the schema above, closed on destruction.
-class Db {
- public:
-  Db() {
-    FUZZ_CHECK(sqlite3_open(":memory:", &db_) == SQLITE_OK);
-    FUZZ_CHECK(sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* get() const { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 bool foreign_keys_on(sqlite3* db) {
   int on = -1;
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &on);
@@ -109,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool replace = (mode & 0x10) != 0;
   const std::string table = import ? (replace ? "loose" : "imported") : kTables[mode & 0x03];
 
-  Db db;
+  FuzzDb db(kSchema);
   const auto before = test::database_digest(db.get());
   aigc::LoadOptions options;
   options.upsert = (mode & 0x04) != 0;

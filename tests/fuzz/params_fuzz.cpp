@@ -57,18 +57,6 @@ bool formula_start(std::string_view t) {
   return !t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@' || t[0] == '\t' || t[0] == '\r');
 }
 
-class Db {
- public:
-  Db() { FUZZ_CHECK(sqlite3_open(":memory:", &db_) == SQLITE_OK); }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* get() const { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 /// The one data row of a CSV rendering, each cell with whether it was quoted.
 std::vector<std::pair<std::string, bool>> csv_row(const std::string& text) {
   aigc::CsvReader r(text, "out.csv");
@@ -118,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)v.json();
   }
 
-  Db db;
+  FuzzDb db;
   try {
     auto query = aigc::SavedQuery::parse("fuzz", "fuzz.sql", header + "SELECT :a AS a, :b AS b, :c AS c\n");
     aigc::PreparedQuery prepared(db.get(), std::move(query));
