@@ -1,46 +1,49 @@
 #include "core/real_text.h"
 
-#include <sqlite3.h>
-
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <limits>
 
 namespace aigc {
 
 namespace {
 
-/// SQLite's %g switches to exponent form below 1e-4 and from 1e15 on.
+/// SQLite's %g switches to exponent form below 1e-4 and from 1e15 on; the
+/// same switch points keep every value that SQLite printed exactly as it was.
 constexpr int kMinFixedExponent = -4;
 constexpr int kMaxFixedExponent = 14;
-constexpr int kSignificantDigits = 15;
+/// A double never needs more than 17 significant digits to round-trip.
+constexpr int kMaxDigits = 17;
+
+std::string_view copy(const char* text, RealTextBuffer& buffer) {
+  const std::size_t n = std::strlen(text);
+  std::memcpy(buffer.data(), text, n + 1);
+  return {buffer.data(), n};
+}
 
 }  // namespace
 
-std::size_t real_text_fast(double value, RealTextBuffer& buffer) {
-  if (value == 0) {
-    // SQLite tests the sign with `< 0.0`, so -0.0 prints as 0.0 too.
-    std::memcpy(buffer.data(), "0.0", 4);
-    return 3;
-  }
-  const double magnitude = std::fabs(value);
-  if (!(magnitude >= std::numeric_limits<double>::min()) || std::isinf(magnitude)) return 0;
+std::string_view real_text(double value, RealTextBuffer& buffer) {
+  if (std::isnan(value)) return copy("NaN", buffer);
+  if (std::isinf(value)) return copy(value < 0 ? "-Inf" : "Inf", buffer);
+  if (value == 0) return copy(std::signbit(value) ? "-0.0" : "0.0", buffer);
 
   // Shortest round-trip digits in scientific form: d[.ddd]e±XX.
   char sci[32];
-  const auto [end, ec] = std::to_chars(sci, sci + sizeof sci, magnitude, std::chars_format::scientific);
-  if (ec != std::errc()) return 0;
-  char digits[kSignificantDigits];
+  const auto [end, ec] = std::to_chars(sci, sci + sizeof sci, std::fabs(value), std::chars_format::scientific);
+  char digits[kMaxDigits];
   int ndigits = 0;
   const char* p = sci;
-  for (; p < end && *p != 'e'; ++p) {
-    if (*p == '.') continue;
-    if (ndigits == kSignificantDigits) return 0;  // 16 or 17 digits: SQLite rounds them
-    digits[ndigits++] = *p;
+  for (; ec == std::errc() && p < end && *p != 'e'; ++p) {
+    if (*p != '.' && ndigits < kMaxDigits) digits[ndigits++] = *p;
   }
   int exponent = 0;
-  if (p == end || std::from_chars(p + 1 + (p[1] == '+'), end, exponent).ec != std::errc()) return 0;
+  if (ec != std::errc() || p == end || std::from_chars(p + 1 + (p[1] == '+'), end, exponent).ec != std::errc()) {
+    // Not reachable for a finite double; "%.17g" still round-trips.
+    std::snprintf(buffer.data(), buffer.size(), "%.17g", value);
+    return buffer.data();
+  }
 
   char* out = buffer.data();
   if (value < 0) *out++ = '-';
@@ -71,13 +74,7 @@ std::size_t real_text_fast(double value, RealTextBuffer& buffer) {
     put_digits(0, ndigits);
   }
   *out = '\0';
-  return static_cast<std::size_t>(out - buffer.data());
-}
-
-std::string_view real_text(double value, RealTextBuffer& buffer) {
-  if (const std::size_t n = real_text_fast(value, buffer)) return {buffer.data(), n};
-  sqlite3_snprintf(static_cast<int>(buffer.size()), buffer.data(), "%!.15g", value);
-  return buffer.data();
+  return {buffer.data(), static_cast<std::size_t>(out - buffer.data())};
 }
 
 }  // namespace aigc

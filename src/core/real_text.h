@@ -1,28 +1,29 @@
 #pragma once
-/// A REAL as text, exactly as SQLite writes it ("%!.15g": 0.03, 2.0,
-/// 1.0e+20, -1.5e-05), without SQLite's long-double printf on the common path.
+/// A REAL as text that reads back as the same double: the shortest digits
+/// that round-trip (as Python, JavaScript and DuckDB print them), laid out as
+/// SQLite lays out a REAL (0.03, 2.0, 1.0e+20, -1.5e-05).
 ///
-/// Why: exporting a table of prices spent a third of its time in
-/// sqlite3_str_vappendf, whose x87 arithmetic is slow. Most REALs in the
-/// warehouse came from short decimals: their shortest round-trip digits
-/// (std::to_chars) are at most 15, and then the 15-digit rounding SQLite
-/// does gives those same digits, so only the layout is left to do. Other
-/// values (16 or 17 significant digits, subnormal, infinite) still go
-/// through sqlite3_snprintf.
+/// Why not SQLite's own text: sqlite3_column_text() prints "%!.15g", which
+/// cuts a REAL to 15 significant digits, so 1.0/6 came out as
+/// 0.166666666666667 and 0.1+0.2 as 0.3: neither parses back to the stored
+/// double, and the csv disagreed with the xlsx (which stores the double).
+/// Where 15 digits are enough (most values, which came from short decimals)
+/// the text is byte for byte SQLite's; only values that need 16 or 17 digits
+/// differ, and then SQLite's text was wrong. Why not "%.17g": it prints
+/// 0.1 as 0.10000000000000001. Shortest digits come from std::to_chars,
+/// which is also several times faster than SQLite's long-double printf.
 #include <array>
 #include <string_view>
 
 namespace aigc {
 
-/// Room for any REAL's text: "-1.23456789012345e-308" and a NUL.
+/// Room for any REAL's text: "-2.2250738585072014e-308" and a NUL.
 using RealTextBuffer = std::array<char, 40>;
 
-/// `value` as SQLite's sqlite3_column_text() would give it; the view points
-/// into `buffer`.
+/// `value` as text that parses back (strtod, Python's float(), JSON) to
+/// exactly `value`, -0.0 included. Infinities are written as SQLite writes
+/// them (Inf, -Inf); NaN, which SQLite never stores, as NaN. The view
+/// points into `buffer`.
 std::string_view real_text(double value, RealTextBuffer& buffer);
-
-/// The fast path alone: the text's length in `buffer`, or 0 when `value`
-/// needs SQLite's formatting. Exposed so tests can tell the paths apart.
-std::size_t real_text_fast(double value, RealTextBuffer& buffer);
 
 }  // namespace aigc
