@@ -22,5 +22,8 @@ void setup_sql(CLI::App& app, GlobalOptions& global);
 void setup_shell(CLI::App& app, GlobalOptions& global);
 void setup_check(CLI::App& app, GlobalOptions& global);
 void setup_report(CLI::App& app, GlobalOptions& global);
+/// `completion bash` and the hidden `manual`, generated from the commands above:
+/// call it last.
+void setup_manual(CLI::App& app, GlobalOptions& global);
 
 }  // namespace aigc::cmd

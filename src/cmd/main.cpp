@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
       "The warehouse is built from the report's facts on first use; see 'aigc COMMAND --help'."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "aigc 0.1.0");
+  app.set_version_flag("--version", "aigc " AIGC_VERSION);
   aigc::cmd::GlobalOptions global;
   app.add_option("--db", global.db,
                  "Warehouse file (default: $AIGC_DB, else ~/.local/share/aigc/warehouse.db; built on first use)");
@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   aigc::cmd::setup_shell(app, global);
   aigc::cmd::setup_check(app, global);
   aigc::cmd::setup_report(app, global);
+  aigc::cmd::setup_manual(app, global);
 
   try {
     app.parse(argc, argv);
