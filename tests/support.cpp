@@ -158,7 +158,12 @@ void write_file(const fs::path& p, const std::string& content) {
 }
 
 fs::path source_dir() { return AIGC_SOURCE_DIR; }
-fs::path shared_dir() { return fs::weakly_canonical(fs::path(AIGC_SHARED_DIR)); }
+// AIGC_SHARED_DIR in the environment overrides the build's ../shared, for a
+// checkout (a git worktree) that does not sit beside the shared directory.
+fs::path shared_dir() {
+  const char* env = std::getenv("AIGC_SHARED_DIR");
+  return fs::weakly_canonical(fs::path(env && *env ? env : AIGC_SHARED_DIR));
+}
 
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;
