@@ -306,3 +306,35 @@ TEST_CASE("coverage: the saved query coverage accounts for every non-blank line,
   CHECK(unaccounted == 0);
   CHECK(pages == db.execAndGet("SELECT count(*) FROM report_section").getInt());
 }
+
+TEST_CASE("coverage: a value the text does not state is marked in its row and declared in known_gap") {
+  auto& db = warehouse();
+  auto count = [&](const std::string& sql) { return db.execAndGet(sql).getInt(); };
+  // No price in the report carries a date: every as_of is the publication month, assumed.
+  CHECK(count("SELECT count(*) FROM pricing WHERE assumption_gap IS NULL OR assumption_gap <> 'pricing_as_of_publication'") == 0);
+  // The two funding charts are lost: which source each sentence comes from is inferred.
+  CHECK(count("SELECT count(*) FROM funding WHERE data_source IS NOT NULL AND assumption_gap IS NULL") == 0);
+  // The application map names 游戏、媒体/影视、电商、广告营销 and excludes 政务 and the rest; the others are assumed.
+  CHECK(count("SELECT count(*) FROM industry WHERE industry_id IN ('finance', 'education', 'healthcare') AND assumption_gap = 'application_map_membership'") == 3);
+  // Every assumption names a known_gap row that exists.
+  CHECK(count("SELECT count(*) FROM (SELECT assumption_gap AS g FROM pricing UNION ALL SELECT assumption_gap FROM funding "
+              "UNION ALL SELECT assumption_gap FROM industry) WHERE g IS NOT NULL AND g NOT IN (SELECT gap_id FROM known_gap)") == 0);
+}
+
+TEST_CASE("coverage: the iPhone-moment comparison, the entry-barrier table and the printed lists are rows") {
+  auto& db = warehouse();
+  auto one = [&](const std::string& sql) { return db.execAndGet(sql).getString(); };
+  CHECK(one("SELECT group_concat(before || '→' || after, '; ') FROM (SELECT * FROM paradigm_shift WHERE domain = '人工智能变革' ORDER BY position)") ==
+        "基于数据库+知识图谱→基于机器学习; 不同模型做不同任务→通用模型“大力出奇迹”; 购买昂贵AI硬件设备→通过客户端程序，轻松体验大模型服务; "
+        "大数据+小算力+专用范式→大数据+大算力+通用范式");
+  CHECK(one("SELECT group_concat(aspect, ',') FROM (SELECT aspect FROM paradigm_shift WHERE aspect IS NOT NULL ORDER BY position)") ==
+        "可用性提升,通用性提升,易用性提升");
+  CHECK(one("SELECT group_concat(item, ',') FROM (SELECT item FROM list_item WHERE list_id = 'entry_barriers' ORDER BY position)") ==
+        "数据壁垒,训练成本,运行成本,API调用模式,私有大模型部署模式");
+  CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'shopify_text_tones'") == "6");
+  CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'shopify_special_instructions'") == "3");
+  CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'bainaqiancheng_ai_processes'") == "6");
+  CHECK(one("SELECT value_text FROM key_figure WHERE figure_id = 'finance_ai_technologies'") == "五大人工智能技术");
+  CHECK(one("SELECT value_min FROM key_figure WHERE figure_id = 'bloomberggpt_outperformed'") == "3.0");
+  CHECK(one("SELECT revenue_model FROM pricing WHERE pricing_id = 'chatgpt_plus_monthly'") == "SaaS模式收费");
+}
