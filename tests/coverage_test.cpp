@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -337,4 +338,45 @@ TEST_CASE("coverage: the iPhone-moment comparison, the entry-barrier table and t
   CHECK(one("SELECT value_text FROM key_figure WHERE figure_id = 'finance_ai_technologies'") == "五大人工智能技术");
   CHECK(one("SELECT value_min FROM key_figure WHERE figure_id = 'bloomberggpt_outperformed'") == "3.0");
   CHECK(one("SELECT revenue_model FROM pricing WHERE pricing_id = 'chatgpt_plus_monthly'") == "SaaS模式收费");
+}
+
+TEST_CASE("coverage: each fact filled in comes back out of export --all, within one exported row") {
+  test::TempDir dir;
+  const auto db = dir / "w.db";
+  aigc::build_warehouse(db, aigc::BuildSources::embedded());
+  const auto out = dir / "out";
+  auto r = test::run_aigc({"--db", db.string(), "export", "--all", "--dir", out.string()}, dir.path());
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  std::vector<std::string> rows;
+  for (const auto& name : test::entries(out)) {
+    std::istringstream in(test::read_file(out / name));
+    for (std::string line; std::getline(in, line);) rows.push_back(line);
+  }
+  // Each group: strings that must stand together in one exported row.
+  const std::vector<std::vector<std::string>> facts = {
+      {"基于数据库+知识图谱", "基于机器学习", "可用性提升"},
+      {"购买昂贵AI硬件设备", "通过客户端程序，轻松体验大模型服务", "易用性提升"},
+      {"模型层：高研发壁垒", "数据壁垒", "大厂往往具备优质数据"},
+      {"应用层", "私有大模型部署模式", "适用于希望掌握底层算法能力的应用层企业"},
+      {"AI可实现流程", "辅助人物形象开发"},
+      {"自定义文本语调", "劝购语气"},
+      {"给予特殊指令", "使用地方方言及俚语"},
+      {"金融行业的AIGC应用", "五大人工智能技术"},
+      {"BloombergGPT", "GPT-NeoX等三类"},
+      {"Summer Sale Product discount", "Percentage: 10%"},
+      {"Sales over time", "Mar 1—Jul 1, 2023"},
+      {"理想中的元宇宙世界", "虚实融合无边界的沉浸体验"},
+      {"唇音识别", "唇语识别", "人脸识别"},
+      {"chatgpt_plus_monthly", "as_of", "2023-12", "pricing_as_of_publication"},
+      {"finance", "in_application_map", "application_map_membership"},
+      {"global_ai_2022", "CB insights", "funding_source_by_position"},
+  };
+  for (const auto& fact : facts) {
+    CAPTURE(fact.front());
+    const bool found = std::any_of(rows.begin(), rows.end(), [&](const std::string& row) {
+      return std::all_of(fact.begin(), fact.end(), [&](const std::string& s) { return row.find(s) != std::string::npos; });
+    });
+    CHECK(found);
+  }
 }
