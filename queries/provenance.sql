@@ -25,6 +25,9 @@ WITH facts(table_name, row_key, label, section_id, source_line, source_quote) AS
   UNION ALL SELECT 'outlook_item', item_id, title, section_id, source_line, source_quote FROM outlook_item
   UNION ALL SELECT 'known_gap', gap_id, what, section_id, source_line, source_quote FROM known_gap
   UNION ALL SELECT 'correction', correction_id, verbatim || ' -> ' || corrected, section_id, source_line, source_quote FROM correction
+  UNION ALL SELECT 'paradigm_shift', domain || '/' || position, coalesce(aspect || ' ', '') || before || ' -> ' || after, section_id, source_line, source_quote FROM paradigm_shift
+  UNION ALL SELECT 'named_list', list_id, title || coalesce(' ' || description, ''), section_id, source_line, source_quote FROM named_list
+  UNION ALL SELECT 'list_item', list_id || '/' || position, coalesce(group_label || ' ', '') || item || coalesce(' ' || detail, ''), section_id, source_line, source_quote FROM list_item
 )
 SELECT f.table_name, f.row_key, f.label, s.part, s.title AS section, f.source_line, f.source_quote
 FROM facts AS f

@@ -25,6 +25,7 @@ CREATE TABLE industry (
   assessment     TEXT,                 -- the report's one-line judgement
   applications   TEXT,                 -- where AIGC applies, per the report
   in_application_map INTEGER NOT NULL DEFAULT 1 CHECK (in_application_map IN (0, 1)),
+  assumption_gap TEXT REFERENCES known_gap(gap_id),  -- set where a value is not stated by the text: the known_gap row declaring it
   section_id   TEXT REFERENCES report_section(section_id),
   source_line  INTEGER CHECK (source_line > 0),
   source_quote TEXT,

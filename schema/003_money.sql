@@ -19,6 +19,7 @@ CREATE TABLE pricing (
   revenue_model TEXT,                  -- 营收模式 as printed: 按输入输出tokens数量计费, ...
   as_of         TEXT NOT NULL CHECK (as_of GLOB '[12][0-9][0-9][0-9]-[01][0-9]' OR as_of GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
   price_text    TEXT,                  -- the price as printed
+  assumption_gap TEXT REFERENCES known_gap(gap_id),  -- set where a value is not stated by the text: the known_gap row declaring it
   section_id   TEXT REFERENCES report_section(section_id),
   source_line  INTEGER CHECK (source_line > 0),
   source_quote TEXT,
@@ -77,6 +78,7 @@ CREATE TABLE funding (
   approximate  INTEGER NOT NULL DEFAULT 0 CHECK (approximate IN (0, 1)),
   trend        TEXT CHECK (trend IN ('peak', 'slight decline', 'low', 'rebound', 'strong rebound', 'expected hot')),
   data_source  TEXT,                   -- the report's cited source (CB insights, IT桔子)
+  assumption_gap TEXT REFERENCES known_gap(gap_id),  -- set where a value is not stated by the text: the known_gap row declaring it
   section_id   TEXT REFERENCES report_section(section_id),
   source_line  INTEGER CHECK (source_line > 0),
   source_quote TEXT,

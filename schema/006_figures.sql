@@ -3,7 +3,7 @@
 -- A number the report states: value_min..value_max (equal for a point value).
 CREATE TABLE key_figure (
   figure_id    TEXT PRIMARY KEY,
-  topic        TEXT NOT NULL CHECK (topic IN ('user growth', 'web content', 'running cost', 'training cost', 'funding', 'pricing', 'training data', 'efficiency', 'production', 'timeline', 'methodology')),
+  topic        TEXT NOT NULL CHECK (topic IN ('user growth', 'web content', 'running cost', 'training cost', 'funding', 'pricing', 'training data', 'efficiency', 'production', 'timeline', 'methodology', 'count')),
   subject      TEXT NOT NULL,          -- what the number is about
   metric       TEXT NOT NULL,          -- what is measured
   value_min    REAL NOT NULL,

@@ -61,9 +61,15 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // A child that exits before reading its input (a refused database) closes
+  // the pipe: the write below must then fail with EPIPE, not kill the test
+  // process with SIGPIPE. The child gets the default action back.
+  static const bool sigpipe_ignored = (signal(SIGPIPE, SIG_IGN), true);
+  (void)sigpipe_ignored;
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
@@ -158,7 +164,12 @@ void write_file(const fs::path& p, const std::string& content) {
 }
 
 fs::path source_dir() { return AIGC_SOURCE_DIR; }
-fs::path shared_dir() { return fs::weakly_canonical(fs::path(AIGC_SHARED_DIR)); }
+// AIGC_SHARED_DIR in the environment overrides the build's ../shared, for a
+// checkout (a git worktree) that does not sit beside the shared directory.
+fs::path shared_dir() {
+  const char* env = std::getenv("AIGC_SHARED_DIR");
+  return fs::weakly_canonical(fs::path(env && *env ? env : AIGC_SHARED_DIR));
+}
 
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;

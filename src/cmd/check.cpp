@@ -32,7 +32,9 @@ void setup_check(CLI::App& app, GlobalOptions& global) {
   add_csv_options(sub, opts->output);
   sub->footer(R"(Checks: integrity, foreign keys, unique keys, values the schema's CHECK and
 NOT NULL rules accept, min <= max in ranges, declared counts against rows
-present, and provenance (section_id with source_line, or source_note).
+present, provenance (section_id with source_line, or source_note), and
+coverage: every non-blank line of the report's text is cited by a row or
+listed in text_line with its reason (aigc run coverage shows it by page).
 Each failing row is shown with its table, key and, for a row of the seed
 data, its seed file and line. A failure the report's known gaps document
 (known_gap) is a warning. Exit status 1 if any check fails.
