@@ -28,7 +28,7 @@ done
 
 # The .deb from the GCC build.
 dir=$work/release-g++
-(cd "$dir" && cpack >/dev/null)
+(cd "$dir" && cpack >/dev/null 2>&1) || fail "cpack failed"
 deb=$(ls "$dir"/aigc_*.deb)
 dpkg-deb -I "$deb" | grep -q '^ Depends: .*libc6' || fail "the package declares no dependency on libc6"
 root=$work/root
