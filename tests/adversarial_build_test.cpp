@@ -341,47 +341,60 @@ TEST_CASE("build: the old warehouse's -wal is never read as part of the new one"
   CHECK(d.execAndGet("SELECT count(*) FROM pricing WHERE pricing_id = 'my_before_wal'").getInt() == 1);
 }
 
-TEST_CASE("build keeps the warehouse path's symbolic link and the file's permission mode") {
+/// A warehouse path that is a symbolic link to data/real.db.
+struct LinkFixture : Fixture {
+  test::fs::path real_dir = dir / "data";
+  test::fs::path real = real_dir / "real.db";
+  LinkFixture() { test::fs::create_directories(real_dir); }
+};
+
+TEST_CASE("build keeps the warehouse path's symbolic link: the file it names is replaced, the link stays") {
+  LinkFixture f;
+  test::fs::create_symlink("data/real.db", f.db);
+  f.build();
+  f.load_user_rows(user_price("my_gpt4"));
+  f.build();
+  CHECK(test::fs::is_symlink(f.db));
+  CHECK(test::fs::read_symlink(f.db) == "data/real.db");
+  CHECK(test::fs::is_regular_file(f.real));
+  CHECK(f.count("SELECT count(*) FROM pricing WHERE pricing_id = 'my_gpt4'") == 1);
+  CHECK(test::entries(f.real_dir) == std::vector<std::string>{"real.db"});
+}
+
+TEST_CASE("build keeps the warehouse file's permission mode") {
   Fixture f;
-  const auto real_dir = f.dir / "data";
-  test::fs::create_directories(real_dir);
-  const auto real = real_dir / "real.db";
-  SUBCASE("a link to a warehouse: the file it names is replaced, the link stays, the mode is kept") {
-    test::fs::create_symlink("data/real.db", f.db);
-    f.build();
-    REQUIRE(test::fs::is_regular_file(real));
-    ::chmod(real.c_str(), 0600);
-    f.load_user_rows(user_price("my_gpt4"));
-    f.build();
-    CHECK(test::fs::is_symlink(f.db));
-    CHECK(test::fs::read_symlink(f.db) == "data/real.db");
-    struct stat st {};
-    REQUIRE(::stat(real.c_str(), &st) == 0);
-    CHECK((st.st_mode & 07777) == 0600);
-    CHECK(f.count("SELECT count(*) FROM pricing WHERE pricing_id = 'my_gpt4'") == 1);
-    CHECK(test::entries(real_dir) == std::vector<std::string>{"real.db"});
-  }
-  SUBCASE("a dangling link: the file is created where it points") {
-    test::fs::create_symlink(real, f.db);
-    f.build();
-    CHECK(test::fs::is_symlink(f.db));
-    CHECK(test::fs::is_regular_file(real));
-    // And the automatic first-use build follows it too.
-    test::fs::remove(real);
-    auto r = f.aigc({"load", "pricing", "-"}, kPricingHeader + user_price("my_first"));
-    INFO(r.describe());
-    CHECK(r.status == 0);
-    CHECK(test::fs::is_symlink(f.db));
-    CHECK(test::fs::is_regular_file(real));
-  }
-  SUBCASE("a mode without write permission is kept too") {
-    f.build();
-    ::chmod(f.db.c_str(), 0440);
+  f.build();
+  for (mode_t mode : {0600, 0440, 0664}) {
+    CAPTURE(mode);
+    ::chmod(f.db.c_str(), mode);
     f.build();
     struct stat st {};
     REQUIRE(::stat(f.db.c_str(), &st) == 0);
-    CHECK((st.st_mode & 07777) == 0440);
+    CHECK((st.st_mode & 07777) == mode);
   }
+}
+
+TEST_CASE("build attacked: a dangling symbolic link gets the warehouse where it points, by build or first use") {
+  LinkFixture f;
+  test::fs::create_symlink(f.real, f.db);
+  f.build();
+  CHECK(test::fs::is_symlink(f.db));
+  CHECK(test::fs::is_regular_file(f.real));
+  // And the automatic first-use build follows it too.
+  test::fs::remove(f.real);
+  auto r = f.aigc({"load", "pricing", "-"}, kPricingHeader + user_price("my_first"));
+  INFO(r.describe());
+  CHECK(r.status == 0);
+  CHECK(test::fs::is_symlink(f.db));
+  CHECK(test::fs::is_regular_file(f.real));
+  // A link to itself is refused, naming it.
+  test::fs::remove(f.db);
+  test::fs::create_symlink(f.db.filename(), f.db);
+  auto loop = f.aigc({"build"});
+  INFO(loop.describe());
+  CHECK(loop.status == 2);
+  CHECK(contains(loop.err, "too many levels of symbolic links"));
+  CHECK(test::fs::is_symlink(f.db));
 }
 
 TEST_CASE("build attacked: concurrent builds keep user rows exactly once and leave one whole warehouse") {
