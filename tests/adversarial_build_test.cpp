@@ -443,3 +443,55 @@ TEST_CASE("build attacked: killed at random moments, the user's rows are in the 
   f.build();  // and the next build clears what the killed ones left
   CHECK(test::entries(f.dir.path()) == std::vector<std::string>{"w.db"});
 }
+
+TEST_CASE("build keeps user data: a user row that breaks a rule of the new schema is listed with the rule") {
+  Fixture f;
+  f.build();
+  f.load_user_rows(user_price("my_gpt4"));
+  {
+    // Views and indexes a user made with aigc sql --write are theirs too.
+    SQLite::Database d(f.db.string(), SQLite::OPEN_READWRITE);
+    d.exec("CREATE VIEW my_prices AS SELECT pricing_id FROM pricing WHERE source_note IS NOT NULL");
+    d.exec("CREATE INDEX my_price_index ON pricing (price_min)");
+  }
+  const auto schema = f.project() / "schema" / "003_money.sql";
+  std::string text = test::read_file(schema);
+  const std::string rule = "price_min     REAL CHECK (price_min >= 0)";
+  REQUIRE(text.find(rule) != std::string::npos);
+  text.replace(text.find(rule), rule.size(), "price_min     REAL CHECK (price_min >= 0 AND price_min <> 0.02)");
+  test::write_file(schema, text);
+  const std::string before = test::read_file(f.db);
+  auto r = f.aigc({"build", "--from", f.project().string()});
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "pricing pricing_id='my_gpt4': CHECK constraint failed: price_min >= 0 AND price_min <> 0.02"));
+  CHECK(test::read_file(f.db) == before);
+  // Under the current schema the row fits: kept, with the view and index.
+  REQUIRE(f.aigc({"build", "--quiet"}).status == 0);
+  CHECK(f.count("SELECT count(*) FROM my_prices") == 1);
+  CHECK(f.count("SELECT count(*) FROM sqlite_schema WHERE name = 'my_price_index'") == 1);
+}
+
+TEST_CASE("build: a warehouse left in WAL mode is rebuilt, and a failed rebuild leaves it byte-identical, still in WAL mode") {
+  Fixture f;
+  f.build();
+  f.load_user_rows(user_price("new_seed_price") + user_price("my_fine"));
+  {
+    SQLite::Database d(f.db.string(), SQLite::OPEN_READWRITE);
+    d.exec("PRAGMA journal_mode = WAL");
+  }
+  const std::string before = test::read_file(f.db);
+  add_seed_line(f.project() / "seeds" / "pricing.csv", kNewPrice);
+  auto r = f.aigc({"build", "--from", f.project().string()});
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "pricing pricing_id='new_seed_price': UNIQUE constraint failed"));
+  CHECK(test::read_file(f.db) == before);
+  CHECK(f.count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1);
+  auto d = f.aigc({"build", "--discard-user-data", "--from", f.project().string()});
+  INFO(d.describe());
+  CHECK(d.status == 0);
+  CHECK(f.count("SELECT count(*) FROM pricing WHERE pricing_id = 'my_fine'") == 1);
+  CHECK(f.count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'delete'") == 1);
+  CHECK(test::entries(f.dir.path()) == std::vector<std::string>{"project", "w.db"});
+}

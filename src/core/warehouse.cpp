@@ -131,18 +131,19 @@ OldFile classify_target(const fs::path& target) {
   refuse(target, "is a SQLite database, but not an aigc warehouse (it has no aigc_meta table)");
 }
 
-/// Holds the old warehouse's write lock while the new one is renamed over
-/// it, and makes sure no file beside it (-journal, -wal, -shm) can be read
-/// as part of the new one: SQLite finds those by name, and would play the
-/// old file's pages into the new file.
+/// Holds the old warehouse's write lock from before what users added is
+/// read until the new one is renamed over it, and makes sure no file beside
+/// it (-journal, -wal, -shm) can be read as part of the new one: SQLite
+/// finds those by name, and would play the old file's pages into the new.
 /// - Opening rolls back a hot journal that a killed writer left.
-/// - A warehouse in WAL mode is switched back to a rollback journal, which
-///   checkpoints the -wal into the old file and deletes it. SQLite does that
-///   only when no other connection has the file open; if one has, its -wal
-///   and -shm stay live, so the build is refused.
+/// - A warehouse in WAL mode is switched back to a rollback journal just
+///   before the rename (seal()), which checkpoints the -wal into the old
+///   file and deletes it. SQLite does that only when no other connection
+///   has the file open; if one has, its -wal and -shm stay live, so the
+///   build is refused. Switching only then leaves the old file as it was
+///   when the build fails earlier (a row that no longer fits, say).
 /// - Holding the write lock, no writer has a journal open: what is still
 ///   there is stale, and goes.
-/// The lock also makes sure no other process is halfway through writing.
 class ReplaceLock {
  public:
   explicit ReplaceLock(const fs::path& target) : target_(target) {
@@ -158,6 +159,35 @@ class ReplaceLock {
   }
   /// The old file could not be read at all (not even its schema).
   bool damaged() const { return damaged_; }
+  /// Call last before the rename: takes a warehouse in WAL mode out of it,
+  /// or refuses while another connection keeps its -wal live.
+  void seal() {
+    if (!db_ || !wal_) return;
+    try {
+      // Nobody could write while the lock was held; the lock is let go for
+      // the switch, so data_version tells whether someone wrote meanwhile.
+      const auto version = db_->execAndGet("PRAGMA data_version").getInt64();
+      db_->exec("COMMIT");
+      std::string mode;
+      try {
+        mode = db_->execAndGet("PRAGMA journal_mode = DELETE").getString();
+      } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_BUSY && (e.getErrorCode() & 0xff) != SQLITE_LOCKED) throw;
+      }
+      if (mode != "delete")
+        throw DataError("cannot replace the warehouse at " + target_.string() +
+                        ": another process has it open in WAL mode, and its " + target_.filename().string() +
+                        "-wal file would be read as part of the new warehouse; close that program (sqlite3, a "
+                        "database browser, ...) and build again");
+      db_->exec("BEGIN IMMEDIATE");
+      if (db_->execAndGet("PRAGMA data_version").getInt64() != version)
+        throw DataError("the warehouse at " + target_.string() +
+                        " was written to while it was being rebuilt; build again to keep what was added");
+    } catch (const SQLite::Exception& e) {
+      throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
+                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+    }
+  }
   /// Removes what a stale writer left beside the old file.
   void remove_sidecars() const {
     std::error_code ec;
@@ -177,19 +207,7 @@ class ReplaceLock {
   void lock() {
     try {
       db_ = std::make_unique<SQLite::Database>(target_, SQLite::OPEN_READWRITE, busy_timeout_ms());
-      if (db_->execAndGet("PRAGMA journal_mode").getString() == "wal") {
-        std::string mode;
-        try {
-          mode = db_->execAndGet("PRAGMA journal_mode = DELETE").getString();
-        } catch (const SQLite::Exception& e) {
-          if ((e.getErrorCode() & 0xff) != SQLITE_BUSY && (e.getErrorCode() & 0xff) != SQLITE_LOCKED) throw;
-        }
-        if (mode != "delete")
-          throw DataError("cannot replace the warehouse at " + target_.string() +
-                          ": another process has it open in WAL mode, and its " + target_.filename().string() +
-                          "-wal file would be read as part of the new warehouse; close that program (sqlite3, a "
-                          "database browser, ...) and build again");
-      }
+      wal_ = db_->execAndGet("PRAGMA journal_mode").getString() == "wal";
       db_->exec("BEGIN IMMEDIATE");
       db_->exec("SELECT count(*) FROM sqlite_schema");
     } catch (const SQLite::Exception& e) {
@@ -207,6 +225,7 @@ class ReplaceLock {
   fs::path target_;
   std::unique_ptr<SQLite::Database> db_;
   bool damaged_ = false;
+  bool wal_ = false;
 };
 
 /// Deletes the temporary file unless committed.
@@ -437,7 +456,10 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
     ::chmod(temp.c_str(), st.st_mode & 07777);
   }
   fsync_path(temp, false);
-  if (lock) lock->remove_sidecars();
+  if (lock) {
+    lock->seal();
+    lock->remove_sidecars();
+  }
   fs::rename(temp, target, ec);
   if (ec) throw DataError("cannot move the new warehouse into place at " + target.string() + ": " + ec.message());
   guard.keep();
