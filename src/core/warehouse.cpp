@@ -125,6 +125,9 @@ OldFile classify_target(const fs::path& target) {
         db.execAndGet("SELECT count(*) FROM aigc_meta WHERE key = 'seed_digest'").getInt() == 1)
       return OldFile::warehouse;
   } catch (const SQLite::Exception& e) {
+    if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
+      throw DataError("cannot replace the warehouse at " + target.string() + ": " +
+                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
     refuse(target, "cannot be read to tell whether it is an aigc warehouse (" +
                        explain_sqlite_error(e.getExtendedErrorCode(), e.what()) + ")");
   }
