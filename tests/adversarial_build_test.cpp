@@ -423,6 +423,7 @@ TEST_CASE("build attacked: killed at random moments, the user's rows are in the 
   f.build();
   f.load_user_rows(user_price("my_gpt4"));
   f.import_deals();
+  ::chmod(f.db.c_str(), 0600);  // private: so must be what a killed build leaves
   const auto start = std::chrono::steady_clock::now();
   f.build();
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
@@ -438,6 +439,12 @@ TEST_CASE("build attacked: killed at random moments, the user's rows are in the 
     CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
     CHECK(d.execAndGet("SELECT count(*) FROM pricing WHERE pricing_id = 'my_gpt4'").getInt() == 1);
     CHECK(d.execAndGet("SELECT count(*) FROM deals").getInt() == 2);
+    for (const auto& name : test::entries(f.dir.path())) {
+      struct stat st {};
+      REQUIRE(::stat((f.dir / name).c_str(), &st) == 0);
+      CAPTURE(name);
+      CHECK((st.st_mode & 077) == 0);
+    }
   }
   MESSAGE(killed << " of 8 builds killed");
   f.build();  // and the next build clears what the killed ones left

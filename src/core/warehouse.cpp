@@ -402,7 +402,10 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
   const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
   fs::remove(temp, ec);
   // Created here rather than by SQLite, whose message would not say why not.
-  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); fd >= 0)
+  // Private while it is built: it takes the old file's mode only at the
+  // rename, and the rows copied from a warehouse kept 0600 must not be
+  // readable by others meanwhile (or in the file a killed build leaves).
+  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, old == OldFile::none ? 0644 : 0600); fd >= 0)
     ::close(fd);
   else
     throw DataError("cannot create " + temp.string() + ": " + std::strerror(errno) +
