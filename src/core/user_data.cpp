@@ -1,6 +1,7 @@
 #include "core/user_data.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -135,7 +136,13 @@ OldMeta read_old_meta(sqlite3* db) {
       m.report_tables.insert(table);
       auto& set = m.seed_rows[table];
       std::istringstream in(value);
-      for (std::string h; in >> h;) set.insert(std::stoull(h, nullptr, 16));
+      // Written by aigc, but aigc sql --write can change it: a word that is
+      // not a fingerprint matches no row, so its rows count as the user's.
+      for (std::string h; in >> h;) {
+        char* end = nullptr;
+        const auto v = std::strtoull(h.c_str(), &end, 16);
+        if (end && *end == '\0') set.insert(v);
+      }
     }
     m.values[key] = value;
   }
