@@ -61,9 +61,15 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // A command may exit before reading all its input (a refusal, a damaged
+  // warehouse): writing the rest must fail with EPIPE here, not kill the test
+  // process with SIGPIPE. The child gets the default back before exec.
+  static const bool sigpipe_ignored = (signal(SIGPIPE, SIG_IGN), true);
+  (void)sigpipe_ignored;
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
