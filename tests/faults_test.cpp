@@ -212,9 +212,15 @@ TEST_CASE("faults: a damaged warehouse is reported, never crashes a command") {
       CHECK(contains(r.err, "database disk image is malformed: the file is damaged; restore a copy, or rebuild it"));
     }
     CHECK(test::read_file(s.db) == cut);
-    // The way out the message names: build replaces the damaged file.
-    auto r = test::run_aigc({"--db", s.db.string(), "build", "--quiet"}, s.dir.path());
+    // The way out the message names: build replaces the damaged file, once
+    // told that what users had added to it cannot be read and will go.
+    auto refused = test::run_aigc({"--db", s.db.string(), "build", "--quiet"}, s.dir.path());
+    check_clean_exit(refused, {1});
+    CHECK(contains(refused.err, "the file is damaged; restore a copy of it, or run aigc build --discard-user-data"));
+    CHECK(test::read_file(s.db) == cut);
+    auto r = test::run_aigc({"--db", s.db.string(), "build", "--quiet", "--discard-user-data"}, s.dir.path());
     check_clean_exit(r, {0});
+    CHECK(contains(r.err, "too damaged to read what you had added"));
     CHECK(s.digest().at("pricing").rows > 0);
   }
   SUBCASE("pages overwritten: aigc check fails its integrity check and names the damage") {

@@ -83,11 +83,18 @@ std::string explain_sqlite_error(int extended_code, std::string_view message, in
       if (extended_code == SQLITE_READONLY_ROLLBACK)
         return out + ": an interrupted write left a journal that must be rolled back, which needs write access to the "
                      "file and its directory";
+      // SQLite refuses to write to a file renamed away while it was open:
+      // here, a warehouse that `aigc build` replaced while this command
+      // waited for its lock. Nothing was written; the new file has the lock free.
+      if (extended_code == SQLITE_READONLY_DBMOVED)
+        return out + ": the warehouse was replaced (by aigc build) while this command waited for it; nothing was "
+                     "written, run the command again";
       return out + ": the file or its directory is not writable";
     case SQLITE_CANTOPEN:
       return out + ": check that the path and its directory exist and are accessible";
     case SQLITE_CORRUPT:
-      return out + ": the file is damaged; restore a copy, or rebuild it with 'aigc build' (rows loaded since are lost)";
+      return out + ": the file is damaged; restore a copy, or rebuild it with 'aigc build --discard-user-data' (rows "
+                   "you added are lost)";
     case SQLITE_NOTADB:
       return out + ": the file is not a SQLite database (is --db or AIGC_DB the right path?)";
     default:

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,47 +61,140 @@ void remove_stale_builds(const fs::path& target) {
   }
 }
 
-/// A build replaces its target, so never a file that is not a SQLite
-/// database: a mistyped --db could name someone's document. An empty file
-/// or a damaged warehouse (whose header survives) may be replaced.
-void refuse_foreign_file(const fs::path& target) {
-  std::error_code ec;
-  if (!fs::is_regular_file(target, ec) || fs::file_size(target, ec) == 0) return;
-  std::ifstream in(target, std::ios::binary);
-  char header[16] = {};
-  in.read(header, sizeof header);
-  if (in.gcount() == sizeof header && std::memcmp(header, "SQLite format 3", sizeof header) == 0) return;
-  throw UsageError(target.string() +
-                   " exists and is not a SQLite database; aigc build will not replace it (remove it first if it may go)");
+/// The file a build replaces: `target` with its symbolic links followed
+/// (a dangling one too), so a link stays a link and the file it names is
+/// the one replaced, as an editor saving through a link would do.
+fs::path follow_links(const fs::path& target) {
+  fs::path p = target;
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(p, ec)) return p;
+    fs::path to = fs::read_symlink(p, ec);
+    if (ec) return p;
+    p = fs::absolute(to.is_absolute() ? to : p.parent_path() / to).lexically_normal();
+  }
+  throw UsageError(target.string() + ": too many levels of symbolic links");
 }
 
-/// Holds the old warehouse's write lock while the new one is renamed over
-/// it. Opening it first rolls back a hot journal that a killed writer left
-/// (that journal would otherwise sit beside the new file, and the next open
-/// would play the old file's pages into it); the lock makes sure no other
-/// process is halfway through writing to the old file.
+/// What is at the path a build is about to replace.
+enum class OldFile { none, empty, warehouse };
+
+[[noreturn]] void refuse(const fs::path& target, const std::string& why) {
+  throw UsageError(target.string() + " " + why + "; aigc build replaces only an aigc warehouse (remove it first if it may go, or name another file with --db)");
+}
+
+/// A build replaces its target, so only a file that is an aigc warehouse: a
+/// mistyped --db could name someone's document or another program's
+/// database. An empty file or a missing path may be replaced too.
+OldFile classify_target(const fs::path& target) {
+  struct stat st {};
+  if (::stat(target.c_str(), &st) != 0) {
+    if (errno == ENOENT) return OldFile::none;
+    throw DataError("cannot read " + target.string() + ": " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) refuse(target, "is a directory");
+  if (!S_ISREG(st.st_mode)) refuse(target, "is not a regular file (a device, pipe or socket)");
+  if (st.st_size == 0) return OldFile::empty;
+  std::ifstream in(target, std::ios::binary);
+  if (!in) throw DataError("cannot read " + target.string() + ": " + std::strerror(errno));
+  unsigned char header[100] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
+    throw UsageError(target.string() +
+                     " exists and is not a SQLite database; aigc build will not replace it (remove it first if it may go)");
+  // The header holds application_id big-endian at offset 68: read from the
+  // file itself, so a damaged warehouse is still recognised (and rebuilt).
+  const std::uint32_t app = std::uint32_t(header[68]) << 24 | std::uint32_t(header[69]) << 16 |
+                            std::uint32_t(header[70]) << 8 | std::uint32_t(header[71]);
+  if (app == static_cast<std::uint32_t>(kApplicationId)) return OldFile::warehouse;
+  if (app != 0) {
+    char id[16];
+    std::snprintf(id, sizeof id, "0x%08x", app);
+    refuse(target, std::string("is the SQLite database of another program (application_id ") + id + ")");
+  }
+  // application_id 0: a warehouse of an aigc that did not set it yet (they
+  // are still in use and must stay rebuildable), or any other database. The
+  // old builds all made aigc_meta with the seed_digest row; nothing else does.
+  try {
+    SQLite::Database db(target, SQLite::OPEN_READWRITE, busy_timeout_ms());
+    SQLite::Statement q(db,
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'aigc_meta' AND "
+                        "EXISTS (SELECT 1 FROM pragma_table_info('aigc_meta') WHERE name = 'key')");
+    q.executeStep();
+    if (q.getColumn(0).getInt() == 1 &&
+        db.execAndGet("SELECT count(*) FROM aigc_meta WHERE key = 'seed_digest'").getInt() == 1)
+      return OldFile::warehouse;
+  } catch (const SQLite::Exception& e) {
+    if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
+      throw DataError("cannot replace the warehouse at " + target.string() + ": " +
+                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+    refuse(target, "cannot be read to tell whether it is an aigc warehouse (" +
+                       explain_sqlite_error(e.getExtendedErrorCode(), e.what()) + ")");
+  }
+  refuse(target, "is a SQLite database, but not an aigc warehouse (it has no aigc_meta table)");
+}
+
+/// Holds the old warehouse's write lock from before what users added is
+/// read until the new one is renamed over it, and makes sure no file beside
+/// it (-journal, -wal, -shm) can be read as part of the new one: SQLite
+/// finds those by name, and would play the old file's pages into the new.
+/// - Opening rolls back a hot journal that a killed writer left.
+/// - A warehouse in WAL mode is switched back to a rollback journal just
+///   before the rename (seal()), which checkpoints the -wal into the old
+///   file and deletes it. SQLite does that only when no other connection
+///   has the file open; if one has, its -wal and -shm stay live, so the
+///   build is refused. Switching only then leaves the old file as it was
+///   when the build fails earlier (a row that no longer fits, say).
+/// - Holding the write lock, no writer has a journal open: what is still
+///   there is stale, and goes.
 class ReplaceLock {
  public:
-  explicit ReplaceLock(const fs::path& target) {
-    std::error_code ec;
-    if (!fs::exists(target, ec)) return;
-    try {
-      db_ = std::make_unique<SQLite::Database>(target, SQLite::OPEN_READWRITE, busy_timeout_ms());
-      db_->exec("BEGIN IMMEDIATE");
-      db_->exec("SELECT count(*) FROM sqlite_schema");
-      // Holding the write lock, no writer has a journal open: one still
-      // there is a stale one SQLite ignores (a writer killed before its
-      // header was written). It goes too, rather than sit beside the new file.
-      fs::remove(fs::path(target.string() + "-journal"), ec);
-    } catch (const SQLite::Exception& e) {
+  explicit ReplaceLock(const fs::path& target) : target_(target) {
+    // Another build may rename its file over the target while this one
+    // opens it: lock the file that is at the path once locked.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const auto before = inode(target);
+      lock();
+      if (!db_ || inode(target) == before) return;
       db_.reset();
-      if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
-        throw DataError("cannot replace the warehouse at " + target.string() + ": " +
-                        explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
-      // A damaged old file: nothing of it is kept, and a journal beside it
-      // could never be applied to the new file correctly.
-      fs::remove(fs::path(target.string() + "-journal"), ec);
     }
+    throw DataError("cannot replace the warehouse at " + target.string() + ": it keeps being replaced by another process");
+  }
+  /// The old file could not be read at all (not even its schema).
+  bool damaged() const { return damaged_; }
+  /// Call last before the rename: takes a warehouse in WAL mode out of it,
+  /// or refuses while another connection keeps its -wal live.
+  void seal() {
+    if (!db_ || !wal_) return;
+    try {
+      // Nobody could write while the lock was held; the lock is let go for
+      // the switch, so data_version tells whether someone wrote meanwhile.
+      const auto version = db_->execAndGet("PRAGMA data_version").getInt64();
+      db_->exec("COMMIT");
+      std::string mode;
+      try {
+        mode = db_->execAndGet("PRAGMA journal_mode = DELETE").getString();
+      } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_BUSY && (e.getErrorCode() & 0xff) != SQLITE_LOCKED) throw;
+      }
+      if (mode != "delete")
+        throw DataError("cannot replace the warehouse at " + target_.string() +
+                        ": another process has it open in WAL mode, and its " + target_.filename().string() +
+                        "-wal file would be read as part of the new warehouse; close that program (sqlite3, a "
+                        "database browser, ...) and build again");
+      db_->exec("BEGIN IMMEDIATE");
+      if (db_->execAndGet("PRAGMA data_version").getInt64() != version)
+        throw DataError("the warehouse at " + target_.string() +
+                        " was written to while it was being rebuilt; build again to keep what was added");
+    } catch (const SQLite::Exception& e) {
+      throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
+                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+    }
+  }
+  /// Removes what a stale writer left beside the old file.
+  void remove_sidecars() const {
+    std::error_code ec;
+    for (const char* suffix : {"-journal", "-wal", "-shm"}) fs::remove(fs::path(target_.string() + suffix), ec);
   }
   // Closing ends the empty transaction on the old file without writing.
   ~ReplaceLock() = default;
@@ -108,7 +202,33 @@ class ReplaceLock {
   ReplaceLock& operator=(const ReplaceLock&) = delete;
 
  private:
+  static ino_t inode(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+  }
+
+  void lock() {
+    try {
+      db_ = std::make_unique<SQLite::Database>(target_, SQLite::OPEN_READWRITE, busy_timeout_ms());
+      wal_ = db_->execAndGet("PRAGMA journal_mode").getString() == "wal";
+      db_->exec("BEGIN IMMEDIATE");
+      db_->exec("SELECT count(*) FROM sqlite_schema");
+    } catch (const SQLite::Exception& e) {
+      db_.reset();
+      const int code = e.getErrorCode() & 0xff;
+      if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+        damaged_ = true;  // nothing of it can be kept; what lies beside it could never apply to the new file
+        return;
+      }
+      throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
+                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+    }
+  }
+
+  fs::path target_;
   std::unique_ptr<SQLite::Database> db_;
+  bool damaged_ = false;
+  bool wal_ = false;
 };
 
 /// Deletes the temporary file unless committed.
@@ -189,18 +309,103 @@ std::vector<std::string> load_order(sqlite3* db, const std::vector<std::string>&
   return order;
 }
 
+namespace {
+
+/// SQLite's primary code if `e` says the file is damaged or not a database.
+bool is_damage(sqlite3* db) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
+/// Loads the schema and seeds into the empty database `h`, committed.
+void load_sources(SQLite::Database& db, const BuildSources& sources, BuildSummary& summary,
+                  const std::function<void(const std::string&, const LoadProgress&)>& progress) {
+  sqlite3* h = db.getHandle();
+  exec(h, "PRAGMA application_id = " + std::to_string(kApplicationId));
+  // The loader checks each reference as it reads; foreign_key_check below
+  // proves the result, so SQLite need not check every row a second time.
+  exec(h, "BEGIN");
+  for (const auto& f : sources.schema) {
+    try {
+      exec(h, f.data);
+    } catch (const DataError& e) {
+      throw DataError(f.name + ": " + e.what());
+    }
+  }
+  std::map<std::string, const SourceFile*> by_table;
+  for (const auto& f : sources.seeds) {
+    std::string table = stem_of(f.name);
+    auto info = TableInfo::read(h, table);  // throws, suggesting names, for an unknown table
+    by_table[info.name] = &f;
+  }
+  std::vector<std::string> names;
+  for (const auto& [t, f] : by_table) names.push_back(t);
+  for (const auto& table : load_order(h, names)) {
+    const SourceFile& f = *by_table[table];
+    CsvReader csv(f.data, f.name);
+    LoadOptions opts;
+    if (progress) opts.progress = [&](const LoadProgress& p) { progress(table, p); };
+    summary.tables.push_back(load_table(h, csv, table, opts));
+  }
+  // The loader checked every reference as it went; this is the proof.
+  SQLite::Statement fkc(db, "PRAGMA foreign_key_check");
+  if (fkc.executeStep())
+    throw DataError("foreign key check failed after loading: table " + fkc.getColumn(0).getString() + " rowid " +
+                    fkc.getColumn(1).getString() + " refers to a missing " + fkc.getColumn(2).getString() + " row");
+  exec(h, "INSERT INTO aigc_meta (key, value) VALUES ('built_at', " + quote_literal(now_utc()) + "), ('seed_origin', " +
+              quote_literal(sources.origin) + "), ('seed_digest', " + quote_literal(sources.seed_digest) + ")");
+  // Every table of the schema, seeded or not: the next build knows them as
+  // the report's, and every other table as one a user made.
+  std::vector<std::string> schema_tables;
+  for (const auto& t : table_names(h))
+    if (t != "aigc_meta") schema_tables.push_back(t);
+  record_seed_fingerprints(h, schema_tables);
+  exec(h, "COMMIT");
+}
+
+/// Copies what users added to the old warehouse at `old` into `db`.
+void carry_over(SQLite::Database& db, const fs::path& old, const BuildOptions& options, BuildSummary& summary) {
+  sqlite3* h = db.getHandle();
+  SQLite::Statement attach(db, "ATTACH ? AS old");
+  attach.bind(1, old.string());
+  attach.exec();
+  exec(h, "BEGIN");
+  exec(h, "SAVEPOINT aigc_user_data");
+  try {
+    summary.user_data = carry_user_data(h, options.discard_user_data);
+  } catch (const DataError& e) {
+    const bool damaged = is_damage(h);
+    exec(h, "ROLLBACK TO aigc_user_data");
+    if (!damaged) throw;
+    if (!options.discard_user_data)
+      throw DataError("cannot read the data you added from the old warehouse at " + old.string() + ": " + e.what() +
+                      "; restore a copy of it, or run aigc build --discard-user-data to replace it without them");
+    summary.user_data = {};
+    summary.old_unreadable = true;
+  }
+  exec(h, "RELEASE aigc_user_data");
+  exec(h, "COMMIT");
+  exec(h, "DETACH old");
+}
+
+}  // namespace
+
 BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sources,
-                             const std::function<void(const std::string&, const LoadProgress&)>& progress) {
-  const fs::path target = fs::absolute(target_in);
+                             const std::function<void(const std::string&, const LoadProgress&)>& progress,
+                             const BuildOptions& options) {
+  const fs::path target = follow_links(fs::absolute(target_in));
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw DataError("cannot create directory " + target.parent_path().string() + ": " + ec.message());
-  refuse_foreign_file(target);
+  const OldFile old = classify_target(target);
   remove_stale_builds(target);
   const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
   fs::remove(temp, ec);
   // Created here rather than by SQLite, whose message would not say why not.
-  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); fd >= 0)
+  // Private while it is built: it takes the old file's mode only at the
+  // rename, and the rows copied from a warehouse kept 0600 must not be
+  // readable by others meanwhile (or in the file a killed build leaves).
+  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, old == OldFile::none ? 0644 : 0600); fd >= 0)
     ::close(fd);
   else
     throw DataError("cannot create " + temp.string() + ": " + std::strerror(errno) +
@@ -209,47 +414,29 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
 
   BuildSummary summary;
   summary.path = target;
+  std::unique_ptr<ReplaceLock> lock;
   // Whatever fails, the old warehouse (if any) is untouched until the rename.
   try {
     SQLite::Database db(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    sqlite3* h = db.getHandle();
     // The file is private until renamed, so it needs no rollback journal: a
-    // crash simply leaves a temporary file that the next build removes.
-    exec(h, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF");
-    // The loader checks each reference as it reads; foreign_key_check below
-    // proves the result, so SQLite need not check every row a second time.
-    exec(h, "BEGIN");
-    for (const auto& f : sources.schema) {
-      try {
-        exec(h, f.data);
-      } catch (const DataError& e) {
-        throw DataError(f.name + ": " + e.what());
-      }
+    // crash simply leaves a temporary file that the next build removes. Nor
+    // is it ever in WAL mode: a new warehouse is one file, and a reader
+    // opening it makes no -wal that could outlive it.
+    exec(db.getHandle(), "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF");
+    load_sources(db, sources, summary, progress);
+    if (old != OldFile::none) {
+      // Locked from before its user data is read until the rename, so no
+      // row loaded meanwhile is lost.
+      lock = std::make_unique<ReplaceLock>(target);
+      if (old == OldFile::warehouse && !lock->damaged())
+        carry_over(db, target, options, summary);
+      else if (old == OldFile::warehouse && !options.discard_user_data)
+        throw DataError("cannot read the data you added from the old warehouse at " + target.string() +
+                        ": the file is damaged; restore a copy of it, or run aigc build --discard-user-data to "
+                        "replace it without them");
+      else
+        summary.old_unreadable = old == OldFile::warehouse;
     }
-    std::map<std::string, const SourceFile*> by_table;
-    auto known = table_names(h);
-    for (const auto& f : sources.seeds) {
-      std::string table = stem_of(f.name);
-      auto info = TableInfo::read(h, table);  // throws, suggesting names, for an unknown table
-      by_table[info.name] = &f;
-    }
-    std::vector<std::string> names;
-    for (const auto& [t, f] : by_table) names.push_back(t);
-    for (const auto& table : load_order(h, names)) {
-      const SourceFile& f = *by_table[table];
-      CsvReader csv(f.data, f.name);
-      LoadOptions opts;
-      if (progress) opts.progress = [&](const LoadProgress& p) { progress(table, p); };
-      summary.tables.push_back(load_table(h, csv, table, opts));
-    }
-    // The loader checked every reference as it went; this is the proof.
-    SQLite::Statement fkc(db, "PRAGMA foreign_key_check");
-    if (fkc.executeStep())
-      throw DataError("foreign key check failed after loading: table " + fkc.getColumn(0).getString() + " rowid " +
-                      fkc.getColumn(1).getString() + " refers to a missing " + fkc.getColumn(2).getString() + " row");
-    exec(h, "INSERT INTO aigc_meta (key, value) VALUES ('built_at', " + quote_literal(now_utc()) + "), ('seed_origin', " +
-                quote_literal(sources.origin) + "), ('seed_digest', " + quote_literal(sources.seed_digest) + ")");
-    exec(h, "COMMIT");
     SQLite::Statement ic(db, "PRAGMA integrity_check");
     ic.executeStep();
     if (ic.getColumn(0).getString() != "ok") throw DataError("integrity check failed: " + ic.getColumn(0).getString());
@@ -258,11 +445,27 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
                     explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
   } catch (const LoadError&) {
     throw;  // lists the seed file's problems itself
+  } catch (const UsageError&) {
+    throw;
   } catch (const DataError& e) {
-    throw DataError("cannot build the warehouse at " + target.string() + ": " + e.what());
+    const std::string what = e.what();
+    if (what.rfind("cannot ", 0) == 0) throw;  // names the warehouse already
+    throw DataError("cannot build the warehouse at " + target.string() + ": " + what);
+  }
+  // The new file takes the old one's permission mode and owner: a warehouse
+  // kept private (0600) stays private.
+  struct stat st {};
+  if (old != OldFile::none && ::stat(target.c_str(), &st) == 0) {
+    if (::chown(temp.c_str(), st.st_uid, st.st_gid) != 0) {
+      // Only root may give a file away; the builder owning it is then right.
+    }
+    ::chmod(temp.c_str(), st.st_mode & 07777);
   }
   fsync_path(temp, false);
-  ReplaceLock lock(target);
+  if (lock) {
+    lock->seal();
+    lock->remove_sidecars();
+  }
   fs::rename(temp, target, ec);
   if (ec) throw DataError("cannot move the new warehouse into place at " + target.string() + ": " + ec.message());
   guard.keep();
