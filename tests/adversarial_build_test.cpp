@@ -94,7 +94,7 @@ void remove_seed_line(const test::fs::path& file, const std::string& prefix) {
 }
 
 const std::string kNewPrice =
-    "new_seed_price,gpt4,tokens,output,千tokens,0,0.06,0.06,USD,0,,,2023-12,0.06美元（输出）,outlook_app_layer,303,,\n";
+    "new_seed_price,gpt4,tokens,output,千tokens,0,0.06,0.06,USD,0,,,2023-12,0.06美元（输出）,outlook_app_layer,303,,,pricing_as_of_publication\n";
 
 }  // namespace
 
