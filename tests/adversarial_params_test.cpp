@@ -231,6 +231,10 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
   refused("a text in ('CNY', 1) = 'CNY'", "accepted value 1 does not fit: a takes text");
   refused("a integer in (1, 2.5)", "accepted value 2.5 does not fit: a takes a whole number");
   refused("a integer > 0 in (0, 1)", "accepted value 0 does not fit: a takes a whole number greater than 0");
+  refused("a text in ('x', 'y', 'x')", "accepted value 'x' is listed twice");
+  refused("a number in (1, 1.0)", "accepted value 1.0 is listed twice");
+  refused("a text in ('x') in ('y')", "a second in (...) list");
+  refused("a text in ('x', NULL)", "expected a number or a 'quoted string' in the list of accepted values");
   refused("a text > 0", "bounds apply to numbers, not text");
   refused("a text in ()", "in () needs at least one value");
   refused("a text in ('x'", "expected , or ) in the list of accepted values");
@@ -246,6 +250,31 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
   refused("a integer = 5 oops", "unexpected 'oops'");
   refused("a integer integer", "unexpected 'integer'");
   refused("a real > 0 = 1e999", "default '1e999' is not a number");
+  refused("a real > 0 = ", "expected a default after =");
+  refused("a real > 0 = 'x", "the quoted value has no closing quote");
+  refused("a integer > 5 and < 6", "no value fits (nothing is greater than 5 and less than 6)");
+  refused("a integer >= 5 and", "expected > >= < <= between or in (...) after and");
+
+  SUBCASE("what does hold together") {
+    auto q = parse("-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
+                   "-- param: c number in (1, 2.5) = 2.5\n-- param: d in ('x', '') = ''\n-- param: e > 0 = 7\n"
+                   "SELECT :a, :b, :c, :d, :e");
+    REQUIRE(q.params.size() == 5);
+    CHECK(q.params[0].description == "the a");
+    CHECK(q.params[0].default_value->i == -3);
+    CHECK_FALSE(q.params[1].default_value.has_value());
+    CHECK(q.params[3].default_value->s.empty());
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+    aigc::PreparedQuery prepared(db.getHandle(), q);
+    std::vector<std::string> summaries;
+    for (const auto& p : prepared.parameters()) summaries.push_back(p.summary());
+    CHECK(summaries == std::vector<std::string>{"a integer between -5 and -1 = -3", "b real >= 0 and < 1000.0 (required)",
+                                                "c number in (1, 2.5) = 2.5", "d text in ('x', '') = ''",
+                                                "e number > 0 = 7"});
+    CHECK_THROWS_WITH_AS(prepared.bind({{"b", "1000"}}), doctest::Contains("b takes a number at least 0 and less than 1000.0, not '1000'"),
+                         aigc::UsageError);
+    CHECK_NOTHROW(prepared.bind({{"b", "999.5"}, {"c", "1.0"}, {"d", "x"}}));
+  }
 
   SUBCASE("the binary reports it, exit 1, for every command that reads the catalog") {
     Fixture fx;
@@ -387,6 +416,19 @@ TEST_CASE("params: a hostile command line: names twice, no name, capitals, Unico
   SUBCASE("a value with a line break stays on one line of the message") {
     auto r = usage("api_prices_normalised", {"currency=CNY\nUSD"}, "not 'CNY\\nUSD'");
     CHECK(r.err.find('\n') == r.err.size() - 1);
+  }
+  SUBCASE("a huge or multi-line name, or a huge query name, is cut and escaped in the message") {
+    const std::string huge(100000, 'n');
+    for (const auto& r : {fx.run("api_prices_normalised", {huge + "=1"}), fx.run("api_prices_normalised", {huge}),
+                          fx.aigc({"run", huge}), fx.aigc({"report", "-o", (fx.dir / "r.html").string(), "-p", huge + "=1"}),
+                          fx.run("api_prices_normalised", {huge + "=1", huge + "=2"})}) {
+      INFO(r.describe().substr(0, 2000));
+      CHECK(r.status == 2);
+      CHECK(r.err.size() < 600);
+      CHECK(has(r.err, "nnnn…"));
+    }
+    auto nl = usage("api_prices_normalised", {"fx\nusd=1"}, "has no parameter 'fx\\nusd'");
+    CHECK(nl.err.find('\n') == nl.err.size() - 1);
   }
   SUBCASE("a huge text value where any text is taken is simply data") {
     auto r = fx.run("provenance", {"term=" + std::string(100000, 'X')});

@@ -434,8 +434,8 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   if (type.lower && type.upper) {
     const int c = compare_numbers(*type.lower, *type.upper);
     bool empty = c > 0 || (c == 0 && !(type.lower_inclusive && type.upper_inclusive));
-    if (!empty && type.base == Base::integer && c < 0 && !type.lower_inclusive && !type.upper_inclusive)
-      empty = type.upper->i - type.lower->i == 1;  // > 5 and < 6: no whole number between
+    if (!empty && type.base == Base::integer && !type.lower_inclusive && !type.upper_inclusive)
+      empty = type.lower->i + 1 == type.upper->i;  // > 5 and < 6: no whole number between (lower < upper: no overflow)
     if (empty) {
       fail("no value fits (nothing is " + bounds_words(type) + ")");
     }
@@ -445,7 +445,12 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
       auto v = as_type(item.value, type.base);
       if (!v || !type.fits(*v)) fail("accepted value " + std::string(item.raw) + " does not fit: " + takes + type.phrase());
     }
-    for (const auto& item : *list) type.accepted.push_back(*as_type(item.value, type.base));
+    for (const auto& item : *list) {
+      ParamValue v = *as_type(item.value, type.base);
+      for (const auto& earlier : type.accepted)
+        if (same_value(earlier, v)) fail("accepted value " + std::string(item.raw) + " is listed twice");
+      type.accepted.push_back(std::move(v));
+    }
   }
   if (d.default_value) {
     auto v = as_type(*d.default_value, type.base);
@@ -461,6 +466,8 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
 }
 
 }  // namespace
+
+std::string shown_for_message(std::string_view v) { return shown(v); }
 
 // ---------------------------------------------------------------------------
 // ParamValue
@@ -754,8 +761,8 @@ const SavedQuery& QueryCatalog::find(std::string_view name) const {
   for (const auto& q : queries_)
     if (q.name == name) return q;
   if (queries_.empty())
-    throw UsageError("no saved query named '" + std::string(name) + "': there are no saved queries in " + origin_);
-  std::string msg = "no saved query named '" + std::string(name) + "'";
+    throw UsageError("no saved query named '" + shown(name) + "': there are no saved queries in " + origin_);
+  std::string msg = "no saved query named '" + shown(name) + "'";
   std::string hint = did_you_mean(name, names());
   if (!hint.empty()) msg += "; " + hint;
   throw UsageError(msg + " ('aigc queries' lists them)");
@@ -769,13 +776,13 @@ ParamArgs parse_param_args(const std::vector<std::string>& assignments) {
   for (const auto& a : assignments) {
     const std::size_t eq = a.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw UsageError("--param '" + a + "' is not NAME=VALUE (for example --param fx_usd_cny=7.2)");
+      throw UsageError("--param '" + shown(a) + "' is not NAME=VALUE (for example --param fx_usd_cny=7.2)");
     std::string name = a.substr(0, eq);
     if (name[0] == ':' || name[0] == '@' || name[0] == '$') name.erase(0, 1);
     if (name.empty())
-      throw UsageError("--param '" + a + "' is not NAME=VALUE (for example --param fx_usd_cny=7.2)");
+      throw UsageError("--param '" + shown(a) + "' is not NAME=VALUE (for example --param fx_usd_cny=7.2)");
     for (const auto& [n, v] : out)
-      if (n == name) throw UsageError("--param " + name + " is given twice");
+      if (n == name) throw UsageError("--param " + shown(name) + " is given twice");
     out.emplace_back(std::move(name), a.substr(eq + 1));
   }
   return out;
@@ -882,7 +889,7 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
     if (it == parameters_.end()) {
       std::vector<std::string> names;
       for (const auto& p : parameters_) names.push_back(p.name);
-      std::string msg = "query " + query_.name + " has no parameter '" + name + "'";
+      std::string msg = "query " + query_.name + " has no parameter '" + shown(name) + "'";
       std::string hint = did_you_mean(name, names);
       // SQLite's parameter names are case-sensitive (:fx and :FX are two).
       const bool other_case = std::any_of(names.begin(), names.end(), [&](const std::string& n) {

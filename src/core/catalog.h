@@ -146,6 +146,10 @@ class QueryCatalog {
   std::string origin_;
 };
 
+/// `v`, something a person typed, for an error message: control characters
+/// escaped (\n, \x01), cut after 40 characters with "…".
+std::string shown_for_message(std::string_view v);
+
 /// "NAME=VALUE" assignments from --param, in the order given.
 using ParamArgs = std::vector<std::pair<std::string, std::string>>;
 
