@@ -6,9 +6,8 @@
 //
 // Written as a hostile and careless user types: wrong types, junk after a
 // number, spaces, Unicode digits, huge values, names twice or in capitals.
-#include <doctest/doctest.h>
-
 #include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
 
 #include <set>
 #include <sstream>
@@ -50,7 +49,9 @@ struct Fixture {
     test::fs::create_directory(queries);
     add("typed", kTyped);
   }
-  void add(const std::string& name, const std::string& text) const { test::write_file(queries / (name + ".sql"), text); }
+  void add(const std::string& name, const std::string& text) const {
+    test::write_file(queries / (name + ".sql"), text);
+  }
   test::RunResult aigc(std::vector<std::string> args, const std::string& input = "") const {
     args.insert(args.begin(), {"--db", db});
     return test::run_aigc(args, test::fs::current_path(), input);
@@ -154,10 +155,46 @@ TEST_CASE("params: values outside the accepted set or the bounds are refused") {
 
 TEST_CASE("params: numbers are read strictly: no junk, spaces, hex, inf, nan, Unicode digits or overflow") {
   Typed t;
-  for (const std::string junk :
-       {"7.1x", "x7.1", " 7", "7 ", "\t7", "7\n", "0x10", "0X1A", "inf", "-inf", "Infinity", "nan", "NaN", "7,1",
-        "7_1", "1_000", "1e999", "-1e999", "1e-999", "7.", ".5", "--7", "+-7", "7e", "7e+", "1..2", "1.2.3",
-        "７", "٧", "7\xC2\xA0", "\xEF\xBB\xBF" "7", "0b101", "1/2", "7%", "$7", "¥7", "7 USD", "true", ""}) {
+  for (const std::string junk : {"7.1x",
+                                 "x7.1",
+                                 " 7",
+                                 "7 ",
+                                 "\t7",
+                                 "7\n",
+                                 "0x10",
+                                 "0X1A",
+                                 "inf",
+                                 "-inf",
+                                 "Infinity",
+                                 "nan",
+                                 "NaN",
+                                 "7,1",
+                                 "7_1",
+                                 "1_000",
+                                 "1e999",
+                                 "-1e999",
+                                 "1e-999",
+                                 "7.",
+                                 ".5",
+                                 "--7",
+                                 "+-7",
+                                 "7e",
+                                 "7e+",
+                                 "1..2",
+                                 "1.2.3",
+                                 "７",
+                                 "٧",
+                                 "7\xC2\xA0",
+                                 "\xEF\xBB\xBF"
+                                 "7",
+                                 "0b101",
+                                 "1/2",
+                                 "7%",
+                                 "$7",
+                                 "¥7",
+                                 "7 USD",
+                                 "true",
+                                 ""}) {
     CAPTURE(junk);
     CHECK_THROWS_AS(t.row({{"r", junk}}), aigc::UsageError);
     CHECK_THROWS_AS(t.row({{"x", junk}}), aigc::UsageError);
@@ -189,7 +226,8 @@ TEST_CASE("params: valid values bind with their declared type and give the right
   CHECK(t.row({}) == "5,integer,7.1,real,2,integer,CNY,,null\n");
   CHECK(t.row({{"n", "+7"}, {"r", "7"}, {"x", "7.5"}, {"s", "USD"}, {"t", "42"}}) ==
         "7,integer,7.0,real,7.5,real,USD,42,text\n");  // text stays text, a real is real even when whole
-  CHECK(t.row({{"n", "10"}, {"r", "1e3"}, {"x", "-3"}, {"t", "NULL"}}) == "10,integer,1000.0,real,-3,integer,CNY,NULL,text\n");
+  CHECK(t.row({{"n", "10"}, {"r", "1e3"}, {"x", "-3"}, {"t", "NULL"}}) ==
+        "10,integer,1000.0,real,-3,integer,CNY,NULL,text\n");
   CHECK(t.row({{"n", "1"}, {"r", "0.000001"}, {"t", ""}}) == "1,integer,1.0e-06,real,2,integer,CNY,\"\",text\n");
 
   Fixture fx;
@@ -256,9 +294,10 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
   refused("a integer >= 5 and", "expected > >= < <= between or in (...) after and");
 
   SUBCASE("what does hold together") {
-    auto q = parse("-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
-                   "-- param: c number in (1, 2.5) = 2.5\n-- param: d in ('x', '') = ''\n-- param: e > 0 = 7\n"
-                   "SELECT :a, :b, :c, :d, :e");
+    auto q = parse(
+        "-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
+        "-- param: c number in (1, 2.5) = 2.5\n-- param: d in ('x', '') = ''\n-- param: e > 0 = 7\n"
+        "SELECT :a, :b, :c, :d, :e");
     REQUIRE(q.params.size() == 5);
     CHECK(q.params[0].description == "the a");
     CHECK(q.params[0].default_value->i == -3);
@@ -268,10 +307,11 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
     aigc::PreparedQuery prepared(db.getHandle(), q);
     std::vector<std::string> summaries;
     for (const auto& p : prepared.parameters()) summaries.push_back(p.summary());
-    CHECK(summaries == std::vector<std::string>{"a integer between -5 and -1 = -3", "b real >= 0 and < 1000.0 (required)",
-                                                "c number in (1, 2.5) = 2.5", "d text in ('x', '') = ''",
-                                                "e number > 0 = 7"});
-    CHECK_THROWS_WITH_AS(prepared.bind({{"b", "1000"}}), doctest::Contains("b takes a number at least 0 and less than 1000.0, not '1000'"),
+    CHECK(summaries == std::vector<std::string>{"a integer between -5 and -1 = -3",
+                                                "b real >= 0 and < 1000.0 (required)", "c number in (1, 2.5) = 2.5",
+                                                "d text in ('x', '') = ''", "e number > 0 = 7"});
+    CHECK_THROWS_WITH_AS(prepared.bind({{"b", "1000"}}),
+                         doctest::Contains("b takes a number at least 0 and less than 1000.0, not '1000'"),
                          aigc::UsageError);
     CHECK_NOTHROW(prepared.bind({{"b", "999.5"}, {"c", "1.0"}, {"d", "x"}}));
   }
@@ -279,9 +319,8 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
   SUBCASE("the binary reports it, exit 1, for every command that reads the catalog") {
     Fixture fx;
     fx.add("bad", "-- title: Bad\n-- section: cover\n-- param: fx real > 0 = 0 -- a rate\nSELECT :fx AS fx");
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"queries", "--queries", fx.queries.string()},
-             {"run", "typed", "--queries", fx.queries.string()}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"queries", "--queries", fx.queries.string()},
+                                                                  {"run", "typed", "--queries", fx.queries.string()}}) {
       auto r = fx.aigc(args);
       INFO(r.describe());
       CHECK(r.status == 1);
@@ -347,8 +386,9 @@ TEST_CASE("params: aigc queries shows each parameter's type and accepted values"
   CHECK(has(one.out, "\n  currency text in ('CNY', 'USD') = 'CNY'  -- currency"));
   auto own = fx.aigc({"queries", "--queries", fx.queries.string(), "--format", "csv"});
   INFO(own.describe());
-  CHECK(has(own.out, "\"n integer between 1 and 10 = 5, r real > 0 = 7.1, x number = 2, s text in ('CNY', 'USD') = "
-                     "'CNY', t text = NULL\""));
+  CHECK(has(own.out,
+            "\"n integer between 1 and 10 = 5, r real > 0 = 7.1, x number = 2, s text in ('CNY', 'USD') = "
+            "'CNY', t text = NULL\""));
 }
 
 TEST_CASE("params: export, report and the shell refuse a bad value too, and write nothing") {
@@ -407,7 +447,8 @@ TEST_CASE("params: a hostile command line: names twice, no name, capitals, Unico
   usage("key_figures", {"topic=NULL"}, "not 'NULL' (leave --param topic out for its default, NULL)");
 
   SUBCASE("a huge value is refused with a message of sensible length") {
-    auto r = usage("api_prices_normalised", {"fx_usd_cny=" + std::string(100000, '7')}, "(beyond the range of a number)");
+    auto r =
+        usage("api_prices_normalised", {"fx_usd_cny=" + std::string(100000, '7')}, "(beyond the range of a number)");
     CHECK(r.err.size() < 400);
     CHECK(has(r.err, "…"));
     auto text = usage("api_prices_normalised", {"currency=" + std::string(100000, 'X')}, "not 'XXXX");
@@ -419,9 +460,10 @@ TEST_CASE("params: a hostile command line: names twice, no name, capitals, Unico
   }
   SUBCASE("a huge or multi-line name, or a huge query name, is cut and escaped in the message") {
     const std::string huge(100000, 'n');
-    for (const auto& r : {fx.run("api_prices_normalised", {huge + "=1"}), fx.run("api_prices_normalised", {huge}),
-                          fx.aigc({"run", huge}), fx.aigc({"report", "-o", (fx.dir / "r.html").string(), "-p", huge + "=1"}),
-                          fx.run("api_prices_normalised", {huge + "=1", huge + "=2"})}) {
+    for (const auto& r :
+         {fx.run("api_prices_normalised", {huge + "=1"}), fx.run("api_prices_normalised", {huge}),
+          fx.aigc({"run", huge}), fx.aigc({"report", "-o", (fx.dir / "r.html").string(), "-p", huge + "=1"}),
+          fx.run("api_prices_normalised", {huge + "=1", huge + "=2"})}) {
       INFO(r.describe().substr(0, 2000));
       CHECK(r.status == 2);
       CHECK(r.err.size() < 600);

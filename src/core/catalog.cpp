@@ -276,7 +276,8 @@ class ParamLineLexer {
       return t;
     }
     const std::size_t start = p_;
-    while (p_ < s_.size() && s_[p_] != ' ' && s_[p_] != '\t' && std::string_view("(),='<>").find(s_[p_]) == std::string_view::npos &&
+    while (p_ < s_.size() && s_[p_] != ' ' && s_[p_] != '\t' &&
+           std::string_view("(),='<>").find(s_[p_]) == std::string_view::npos &&
            !(p_ > start && s_.compare(p_, 2, "--") == 0))
       ++p_;
     t.raw = s_.substr(start, p_ - start);
@@ -443,7 +444,8 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   if (list) {
     for (const auto& item : *list) {
       auto v = as_type(item.value, type.base);
-      if (!v || !type.fits(*v)) fail("accepted value " + std::string(item.raw) + " does not fit: " + takes + type.phrase());
+      if (!v || !type.fits(*v))
+        fail("accepted value " + std::string(item.raw) + " does not fit: " + takes + type.phrase());
     }
     for (const auto& item : *list) {
       ParamValue v = *as_type(item.value, type.base);
