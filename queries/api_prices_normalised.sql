@@ -2,8 +2,8 @@
 -- description: Every per-token price in the warehouse converted to one currency per thousand tokens, cheapest first.
 -- description: fx_usd_cny is an assumption, not a fact from the report: the approximate CNY per USD rate of December 2023, the report's date. Override it with --param fx_usd_cny=...
 -- section: outlook_app_layer, business_models
--- param: fx_usd_cny = 7.1 -- CNY per USD used for conversion (assumption; not from the report)
--- param: currency = 'CNY' -- currency to express prices in: CNY or USD
+-- param: fx_usd_cny real > 0 = 7.1 -- CNY per USD used for conversion (assumption; not from the report)
+-- param: currency text in ('CNY', 'USD') = 'CNY' -- currency to express prices in: CNY or USD
 SELECT p.name AS product,
        coalesce(f.name_zh, f.name_en) AS vendor,
        pr.direction,

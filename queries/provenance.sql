@@ -1,7 +1,7 @@
 -- title: 事实出处查询
 -- description: Where in the report a fact stands: every row of every fact table whose text mentions the search term, with its table, key, report section, line in the extracted text and verbatim quote. With no term, every fact.
 -- section: cover
--- param: term = NULL -- text to look for (e.g. 玉言, 0.012, 华为); NULL lists every fact
+-- param: term text = NULL -- text to look for (e.g. 玉言, 0.012, 华为); leave it out to list every fact
 WITH facts(table_name, row_key, label, section_id, source_line, source_quote) AS (
   SELECT 'firm', firm_id, coalesce(name_zh, '') || ' ' || coalesce(name_en, ''), section_id, source_line, source_quote FROM firm
   UNION ALL SELECT 'product', product_id, name || ' ' || coalesce(description, ''), section_id, source_line, source_quote FROM product

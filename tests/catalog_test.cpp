@@ -142,8 +142,8 @@ TEST_CASE("catalog: parameters come from the statement; defaults and description
   // Declared ones in the header's order, then the rest.
   CHECK(q.parameters()[0].name == "b");
   CHECK(q.parameters()[0].description == "the b");
-  CHECK(q.parameters()[0].summary() == "b=2");
-  CHECK(q.parameters()[1].summary() == "a='x'");
+  CHECK(q.parameters()[0].summary() == "b number = 2");  // a number default implies number
+  CHECK(q.parameters()[1].summary() == "a text = 'x'");
   CHECK(q.parameters()[2].name == "z");
   CHECK(q.parameters()[2].required());
   CHECK(q.parameters()[2].summary() == "z (required)");
@@ -151,8 +151,10 @@ TEST_CASE("catalog: parameters come from the statement; defaults and description
 
 TEST_CASE("catalog: binding uses defaults, --param values, and types numbers") {
   auto db = firm_db();
-  const std::string text = "-- param: v = 7.1\nSELECT :v AS v, typeof(:v) AS t";
-  CHECK(run(db, text) == "v,t\n7.1,real\n");
+  CHECK(run(db, "-- param: v = 7.1\nSELECT :v AS v, typeof(:v) AS t") == "v,t\n7.1,real\n");
+  // A parameter without a declared type (nor a default implying one) takes
+  // any value: a plain number is bound as a number, anything else as text.
+  const std::string text = "-- param: v -- any value\nSELECT :v AS v, typeof(:v) AS t";
   CHECK(run(db, text, {{"v", "42"}}) == "v,t\n42,integer\n");
   CHECK(run(db, text, {{"v", "-3.5"}}) == "v,t\n-3.5,real\n");
   CHECK(run(db, text, {{"v", "007"}}) == "v,t\n007,text\n");  // a leading zero keeps it text
@@ -179,11 +181,11 @@ TEST_CASE("catalog: unknown and missing parameters are usage errors listing what
   aigc::PreparedQuery q(db.getHandle(), parse("-- param: fx_usd_cny = 7.1 -- rate\nSELECT :fx_usd_cny, :year", "prices"));
   CHECK_THROWS_WITH_AS(q.bind({{"fx_usd_cnv", "7"}, {"year", "2023"}}),
                        doctest::Contains("query prices has no parameter 'fx_usd_cnv' (did you mean fx_usd_cny?); it "
-                                         "takes: fx_usd_cny=7.1, year (required)"),
+                                         "takes: fx_usd_cny number = 7.1, year (required)"),
                        aigc::UsageError);
   CHECK_THROWS_WITH_AS(q.bind({}),
                        doctest::Contains("query prices needs a value for year: pass --param year=VALUE; it takes: "
-                                         "fx_usd_cny=7.1, year (required)"),
+                                         "fx_usd_cny number = 7.1, year (required)"),
                        aigc::UsageError);
   auto bound = q.bind({{"year", "2023"}});
   REQUIRE(bound.size() == 2);
@@ -234,12 +236,12 @@ TEST_CASE("catalog: listing and describing queries") {
   o.format = aigc::Format::csv;
   std::ostringstream list;
   CHECK(aigc::list_queries(db.getHandle(), catalog, list, o) == 2);
-  CHECK(list.str() == "name,title,parameters,section\necho,回声,\"v='x', w (required)\",cover\nplain,Plain,\"\",\"\"\n");
+  CHECK(list.str() == "name,title,parameters,section\necho,回声,\"v text = 'x', w (required)\",cover\nplain,Plain,\"\",\"\"\n");
   std::ostringstream about;
   aigc::describe_query(db.getHandle(), catalog.find("echo"), about);
   CHECK(about.str().find("echo: 回声") == 0);
   CHECK(about.str().find("Says it back.") != std::string::npos);
-  CHECK(about.str().find("v='x'  -- what to say") != std::string::npos);
+  CHECK(about.str().find("v text = 'x'  -- what to say") != std::string::npos);
   CHECK(about.str().find("aigc run echo --param w=VALUE") != std::string::npos);
   CHECK(about.str().find("SELECT :v AS v") != std::string::npos);
 }

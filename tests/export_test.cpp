@@ -140,7 +140,7 @@ TEST_CASE("run: unknown parameter, missing parameter and unknown query are usage
     auto r = fx.cmd("run", {"prices", "--param", "fxx=7"});
     INFO(r.describe());
     CHECK(r.status == 2);
-    CHECK(r.err.find("query prices has no parameter 'fxx' (did you mean fx?); it takes: fx=7.1") != std::string::npos);
+    CHECK(r.err.find("query prices has no parameter 'fxx' (did you mean fx?); it takes: fx number = 7.1") != std::string::npos);
   }
   SUBCASE("missing parameter") {
     auto r = fx.cmd("run", {"echo"});
@@ -217,10 +217,10 @@ TEST_CASE("queries: lists name, title, parameters with defaults, and section") {
         "chinese,中文,\"\",cover\n"
         "echo,回声,v (required),cover\n"
         "firm_count,Firms,\"\",cover\n"
-        "prices,价格,fx=7.1,outlook_app_layer\n");
+        "prices,价格,fx number = 7.1,outlook_app_layer\n");
   auto one = fx.cmd("queries", {"prices"});
   CHECK(one.status == 0);
-  CHECK(one.out.find("fx=7.1  -- CNY per USD") != std::string::npos);
+  CHECK(one.out.find("fx number = 7.1  -- CNY per USD") != std::string::npos);
   auto env = fx.run({"queries", "--format", "json"}, test::fs::current_path(), {"AIGC_QUERIES=" + fx.queries.string()});
   INFO(env.describe());
   CHECK(test::JsonParser::parse(env.out).items.size() == 4);

@@ -281,7 +281,9 @@ TEST_CASE("report: every query a section, in report order, with its sections, ta
 
 TEST_CASE("report: parameters go to the queries that take them; a bad one is refused") {
   Fixture fx;
-  CHECK(section_of(fx.report({{"v", "hello"}}), "nowhere").find("<td>hello</td>") != std::string::npos);
+  CHECK(section_of(fx.report({{"v", "42"}}), "nowhere").find("<td class=\"n\">42</td>") != std::string::npos);
+  CHECK_THROWS_WITH_AS(fx.report({{"v", "hello"}}), doctest::Contains("v takes a number (default 3), not 'hello'"),
+                       aigc::UsageError);
   CHECK_THROWS_WITH_AS(fx.report({{"vv", "1"}}), doctest::Contains("no saved query takes a parameter 'vv'"),
                        aigc::UsageError);
 }

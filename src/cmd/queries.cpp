@@ -24,7 +24,13 @@ void setup_queries(CLI::App& app, GlobalOptions& global) {
   add_format_option(sub, opts->out, "table");
   add_queries_option(sub, opts->queries);
   sub->footer(R"(Each saved query is a file queries/NAME.sql. Its parameters are read from the
-SQL itself; NAME=VALUE shows a default, '(required)' a parameter without one.
+SQL itself and shown as its header declares them: NAME TYPE [bounds or
+accepted values] = DEFAULT, or '(required)' for one without a default.
+Header lines that declare parameters:
+  -- param: fx_usd_cny real > 0 = 7.1 -- CNY per USD
+  -- param: currency text in ('CNY', 'USD') = 'CNY' -- currency to show
+  -- param: year integer between 2000 and 2030 -- required: no default
+The types are integer, real, number (either, as written) and text.
 
 Examples:
   aigc queries

@@ -30,9 +30,12 @@ void setup_run(CLI::App& app, GlobalOptions& global) {
                   "Write to FILE instead of standard output (complete or not at all: a temporary file is renamed)");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);
-  sub->footer(R"(Parameters are bound to the statement, never pasted into its SQL: a value that
-looks like a number (42, -7, 7.1) is bound as one, anything else as text. A
-parameter without a default must be given; 'aigc queries NAME' shows them all.
+  sub->footer(R"(Parameters are bound to the statement, never pasted into its SQL. Each takes
+what the query's header declares ('aigc queries NAME' shows it): a type
+(integer, real, number or text), maybe bounds or a list of accepted values. A
+value that does not fit is refused (exit 2) before anything runs; numbers are
+read whole (7.1, -3, 1e3; not 7.1x, ' 7', 0x10 or inf). A parameter without a
+default must be given.
 
 On a terminal the table is cut to the terminal's width (long cells end in …);
 piped or written to a file, nothing is cut. NULL shows as NULL, an empty

@@ -7,11 +7,26 @@
 ///     -- title: 大模型API调用价格
 ///     -- description: One line (repeat the key to continue; lines join with a space)
 ///     -- section: outlook_app_layer, business_models
-///     -- param: fx_usd_cny = 7.1 -- CNY per USD (an assumption to override)
-///     -- param: currency = 'CNY' -- a 'single-quoted' string ('' for a quote)
-///     -- param: term = NULL -- NULL is a default too
-///     -- param: year -- declared without a default: documented, still required
+///     -- param: fx_usd_cny real > 0 = 7.1 -- CNY per USD (an assumption to override)
+///     -- param: currency text in ('CNY', 'USD') = 'CNY' -- 'single-quoted' ('' for a quote)
+///     -- param: topic text = NULL -- NULL is a default too: "not given"
+///     -- param: year integer between 2000 and 2030 -- no default: required
 ///     SELECT ... WHERE x = :fx_usd_cny
+///
+/// A param line is NAME [TYPE [CONSTRAINT]] [= DEFAULT] [-- DESCRIPTION]:
+/// - TYPE is integer (a 64-bit whole number), real (a double, even when
+///   written whole), number (either, bound as written) or text. Without
+///   one, a number default implies number and a quoted default text; a
+///   parameter with neither takes any value (a plain number is bound as a
+///   number, anything else as text: the behaviour before types).
+/// - CONSTRAINT is bounds on a number (> N, >= N, < N, <= N, two of them
+///   joined by "and", or between A and B, inclusive) and/or the accepted
+///   values: in ('CNY', 'USD').
+/// - A default must fit the type and constraint; NULL always does.
+/// A --param value that does not fit is a UsageError naming the parameter,
+/// what it takes and the value; a declaration that does not hold together
+/// (an unknown type, a default or accepted value that does not fit, bounds
+/// no value meets) is a DataError naming FILE:LINE when the catalog loads.
 ///
 /// The header is the run of lines at the top that are blank or start with
 /// "--". In it, a line "-- KEY: value" with a lowercase KEY must use one of
@@ -61,10 +76,32 @@ struct ParamValue {
   void bind(sqlite3_stmt* stmt, int index) const;
 };
 
+/// What a parameter takes, as its "-- param:" line declares it.
+struct ParamType {
+  enum class Base { any, integer, real, number, text };
+  Base base = Base::any;
+  std::optional<ParamValue> lower, upper;  ///< numbers only, as written
+  bool lower_inclusive = false, upper_inclusive = false;
+  std::vector<ParamValue> accepted;  ///< empty: every value of the type and bounds
+
+  bool declared() const noexcept { return base != Base::any; }
+  /// As a header writes it: "real > 0", "text in ('CNY', 'USD')"; "" for any.
+  std::string spec() const;
+  /// In words, for messages: "a number greater than 0", "'CNY' or 'USD'".
+  std::string phrase() const;
+  /// Whether `v` fits. NULL always does: it is what a query gets for "not given".
+  bool fits(const ParamValue& v) const;
+  /// A --param value read as this type, or nullopt if it does not fit, with
+  /// `why` set to a reason the phrase does not make obvious ("(beyond a
+  /// 64-bit integer)", "(did you mean 'USD'?)") or left empty.
+  std::optional<ParamValue> read(std::string_view text, std::string& why) const;
+};
+
 /// A "-- param:" header line.
 struct ParamDecl {
   std::string name;                         ///< without the : prefix
-  std::optional<ParamValue> default_value;  ///< none: declared but required
+  ParamType type;                           ///< declared, or implied by the default
+  std::optional<ParamValue> default_value;  ///< none: declared but required; fits `type`
   std::string description;
   std::uint64_t line = 0;
 };
@@ -109,21 +146,28 @@ class QueryCatalog {
   std::string origin_;
 };
 
+/// `v`, something a person typed, for an error message: control characters
+/// escaped (\n, \x01), cut after 40 characters with "…".
+std::string shown_for_message(std::string_view v);
+
 /// "NAME=VALUE" assignments from --param, in the order given.
 using ParamArgs = std::vector<std::pair<std::string, std::string>>;
 
 /// Splits each "NAME=VALUE" at its first '='; a leading : @ or $ on NAME is
-/// dropped. Throws UsageError for an assignment without '=' or a name given twice.
+/// dropped. Throws UsageError for an assignment without '=', an empty name
+/// or a name given twice.
 ParamArgs parse_param_args(const std::vector<std::string>& assignments);
 
 /// A parameter of a prepared saved query.
 struct QueryParameter {
   std::string name;  ///< without the prefix
   int index = 0;     ///< for sqlite3_bind_*
+  ParamType type;    ///< any when the header does not declare it
   std::optional<ParamValue> default_value;
   std::string description;
   bool required() const noexcept { return !default_value.has_value(); }
-  /// "fx_usd_cny=7.1" or "year (required)".
+  /// As the header declares it: "fx_usd_cny real > 0 = 7.1", "year integer
+  /// (required)", "term = NULL", "v (required)".
   std::string summary() const;
 };
 
@@ -144,9 +188,10 @@ class PreparedQuery {
   const SavedQuery& query() const noexcept { return query_; }
   /// Those declared in the header in its order, then the others in the SQL's order.
   const std::vector<QueryParameter>& parameters() const noexcept { return parameters_; }
-  /// Binds every parameter: the value in `args`, else the default. Throws
-  /// UsageError for a name the query does not take or a required parameter
-  /// missing, listing the parameters the query takes. Returns the values
+  /// Binds every parameter: the value in `args` read as its type, else the
+  /// default. Throws UsageError, before binding anything, for a name the
+  /// query does not take, a value its type does not take, or a required
+  /// parameter missing, saying what the query takes. Returns the values
   /// bound, by parameter name, in parameter order.
   std::vector<std::pair<std::string, ParamValue>> bind(const ParamArgs& args);
   sqlite3_stmt* get() const noexcept { return stmt_; }

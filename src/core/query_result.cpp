@@ -20,7 +20,7 @@ std::vector<BoundQuery> bind_queries(sqlite3* db, const std::vector<SavedQuery>&
       if (std::find(taken.begin(), taken.end(), p.name) == taken.end()) taken.push_back(p.name);
   for (const auto& [name, value] : params) {
     if (std::find(taken.begin(), taken.end(), name) != taken.end()) continue;
-    std::string msg = "no saved query takes a parameter '" + name + "'";
+    std::string msg = "no saved query takes a parameter '" + shown_for_message(name) + "'";
     if (std::string hint = did_you_mean(name, taken); !hint.empty()) msg += " (" + hint + ")";
     throw UsageError(msg);
   }

@@ -2,8 +2,10 @@
 // saved query, the NAME=VALUE assignments of --param, binding them, and
 // writing the row they make as CSV (plain, and --excel-safe). It must never
 // crash, and:
-// - a --param value is bound as a number exactly when it is a plain number,
-//   and a number is bound with the value its text says;
+// - a --param value for an untyped parameter is bound as a number exactly
+//   when it is a plain number, and a number with the value its text says;
+// - every value bound fits its parameter's declared type, bounds and
+//   accepted values (a --param value that does not is refused);
 // - plain CSV gives back every bound value exactly (a round trip);
 // - --excel-safe leaves no text cell that a spreadsheet would run as a
 //   formula (starting with = + - @ TAB or CR) unless it is a plain number,
@@ -113,6 +115,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto args = aigc::parse_param_args(assignments);
     const auto bound = prepared.bind(args);
     FUZZ_CHECK(bound.size() == 3);
+    for (const auto& p : prepared.parameters())
+      for (const auto& b : bound)
+        if (b.first == p.name) FUZZ_CHECK(p.type.fits(b.second));
 
     aigc::RenderOptions plain;
     plain.format = aigc::Format::csv;
