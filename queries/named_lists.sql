@@ -1,7 +1,7 @@
 -- title: 报告中的列表
 -- description: Every list and small table the report prints, item by item, in printed order, with the heading it stands under (title_printed = 0 where the report prints no heading and the title says what the list is). Pass list to show one.
 -- section: scope, iphone_moment, model_priorities, industry_chain, case_shopify_sidekick, leader_qualification
--- param: list = NULL -- a list_id (e.g. metaverse_ideal, leader_qualification); NULL shows every list
+-- param: list text = NULL -- a list_id (e.g. metaverse_ideal, leader_qualification); NULL shows every list
 SELECT l.list_id, l.title, l.title_printed, l.kind, i.position, i.group_label, i.item, i.detail, i.source_line
 FROM named_list AS l
 JOIN list_item AS i USING (list_id)
