@@ -7,8 +7,11 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdlib>
+#include <sstream>
 #include <string>
 
+#include "core/catalog.h"
 #include "core/check.h"
 #include "core/warehouse.h"
 #include "support.h"
@@ -88,4 +91,109 @@ TEST_CASE("user data: the embedded report text is the report's extracted text") 
   if (!test::fs::exists(original)) original = test::source_dir() / ".." / ".." / "shared" / "seeds" / "000_2d2ee71bf9cf23a4.txt";
   REQUIRE(test::fs::exists(original));
   CHECK(test::read_file(test::source_dir() / "report" / "000_2d2ee71bf9cf23a4.txt") == test::read_file(original));
+}
+
+// ------------------------------------------------------------ scope
+
+namespace {
+
+aigc::SavedQuery parse_query(const std::string& text) { return aigc::SavedQuery::parse("q", "queries/q.sql", text); }
+
+/// Loads the fixture's user rows (a firm, products, prices) into `w`.
+void load_fixture(const Built& w) {
+  for (const std::string table : {"firm", "product", "pricing"}) {
+    auto r = test::run_aigc({"--db", w.db.string(), "load", table,
+                             (test::source_dir() / "tests" / "fixtures" / "user_data" / (table + ".csv")).string()});
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+  }
+}
+
+/// Loads `rows` of the benchmark generator's synthetic prices into `w`.
+void load_generated(const Built& w, long rows) {
+  const auto csv = w.dir / "generated.csv";
+  const std::string cmd = std::string(AIGC_GEN_PRICES) + " " + std::to_string(rows) + " > '" + csv.string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto r = test::run_aigc({"--db", w.db.string(), "load", "pricing", csv.string()});
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+}
+
+std::string run_csv(const Built& w, const aigc::QueryCatalog& catalog, const std::string& name,
+                    const aigc::ParamArgs& args = {}) {
+  SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
+  aigc::RenderOptions csv;
+  csv.format = aigc::Format::csv;
+  std::ostringstream out;
+  aigc::run_saved_query(db.getHandle(), catalog, name, args, out, csv);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("user data: a saved query's scope is report or analysis, named in its header") {
+  CHECK(parse_query("-- title: t\n-- scope: report\nSELECT 1").scope == aigc::QueryScope::report);
+  CHECK(parse_query("-- title: t\n-- scope: analysis\nSELECT 1").scope == aigc::QueryScope::analysis);
+  SUBCASE("missing") {
+    CHECK_THROWS_WITH_AS(parse_query("-- title: t\nSELECT 1"),
+                         doctest::Contains("queries/q.sql:1: no -- scope: line; add -- scope: report"), aigc::DataError);
+  }
+  SUBCASE("unknown, with a suggestion") {
+    CHECK_THROWS_WITH_AS(parse_query("-- title: t\n-- scope: reprot\nSELECT 1"),
+                         doctest::Contains("queries/q.sql:2: unknown scope 'reprot' (did you mean report?)"),
+                         aigc::DataError);
+  }
+  SUBCASE("empty") {
+    CHECK_THROWS_WITH_AS(parse_query("-- title: t\n-- scope:\nSELECT 1"),
+                         doctest::Contains("queries/q.sql:2: unknown scope ''"), aigc::DataError);
+  }
+  SUBCASE("given twice") {
+    CHECK_THROWS_WITH_AS(parse_query("-- title: t\n-- scope: report\n-- scope: analysis\nSELECT 1"),
+                         doctest::Contains("queries/q.sql:3: a second -- scope: line (the first is line 2)"),
+                         aigc::DataError);
+  }
+  SUBCASE("a directory of queries names the file that lacks it") {
+    test::TempDir dir;
+    test::write_file(dir / "ok.sql", "-- title: ok\n-- scope: report\nSELECT 1");
+    test::write_file(dir / "bad.sql", "-- title: bad\n-- scope: everything\nSELECT 1");
+    CHECK_THROWS_WITH_AS(aigc::QueryCatalog::from_directory(dir.path()), doctest::Contains("bad.sql:2: unknown scope"),
+                         aigc::DataError);
+  }
+}
+
+TEST_CASE("user data: every shipped query declares its scope on its second line") {
+  const auto catalog = aigc::QueryCatalog::embedded();
+  for (const auto& q : catalog.queries()) {
+    CAPTURE(q.name);
+    const auto first_newline = q.sql.find('\n');
+    REQUIRE(first_newline != std::string::npos);
+    const auto second = q.sql.substr(first_newline + 1, q.sql.find('\n', first_newline + 1) - first_newline - 1);
+    CHECK((second == "-- scope: report" || second == "-- scope: analysis"));
+  }
+}
+
+TEST_CASE("user data: aigc queries shows each query's scope") {
+  Built w;
+  auto r = test::run_aigc({"--db", w.db.string(), "queries", "--format", "csv"}, w.dir.path());
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  CHECK(contains(r.out, "name,title,scope,parameters,section\n"));
+  CHECK(contains(r.out, "\nvendor_table,按量收费商业化产品：百度、阿里巴巴、腾讯、华为,report,"));
+  auto one = test::run_aigc({"--db", w.db.string(), "queries", "vendor_table"}, w.dir.path());
+  CHECK(contains(one.out, "scope:      report (the report's rows only)"));
+}
+
+TEST_CASE("user data: every report query's golden file holds with 100k user price rows and user products loaded") {
+  Built w;
+  load_fixture(w);
+  load_generated(w, 100000);
+  const auto catalog = aigc::QueryCatalog::embedded();
+  int report_queries = 0;
+  for (const auto& q : catalog.queries()) {
+    if (q.scope != aigc::QueryScope::report) continue;
+    CAPTURE(q.name);
+    ++report_queries;
+    CHECK(run_csv(w, catalog, q.name) == test::read_file(test::source_dir() / "tests" / "golden" / (q.name + ".csv")));
+  }
+  CHECK(report_queries >= 20);
 }
