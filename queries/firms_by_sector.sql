@@ -21,7 +21,6 @@ FROM (SELECT * FROM leader_entry WHERE source_note IS NULL ORDER BY position) AS
 JOIN firm AS f USING (firm_id)
 WHERE f.source_note IS NULL
 UNION ALL
-SELECT '研究机构与数据来源', f.kind, count(*), group_concat(coalesce(f.name_zh, f.name_en), '、')
-FROM firm AS f
-WHERE f.kind <> 'company' AND f.source_note IS NULL
-GROUP BY f.kind;
+SELECT '研究机构与数据来源', src.kind, count(*), group_concat(coalesce(src.name_zh, src.name_en), '、')
+FROM (SELECT * FROM firm WHERE kind <> 'company' AND source_note IS NULL ORDER BY kind, rowid) AS src
+GROUP BY src.kind;
