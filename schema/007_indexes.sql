@@ -45,7 +45,9 @@ CREATE INDEX leader_list_section_id ON leader_list(section_id) WHERE section_id 
 CREATE INDEX model_scale_section_id ON model_scale(section_id) WHERE section_id IS NOT NULL;
 CREATE INDEX outlook_item_section_id ON outlook_item(section_id) WHERE section_id IS NOT NULL;
 CREATE INDEX potential_quadrant_section_id ON potential_quadrant(section_id) WHERE section_id IS NOT NULL;
-CREATE INDEX pricing_product_id ON pricing(product_id);
+-- pricing's key to product carries direction, unit and as_of after it, so
+-- the same index finds a product's latest price (user_vs_report).
+CREATE INDEX pricing_product_id ON pricing(product_id, direction, unit, as_of);
 CREATE INDEX pricing_section_id ON pricing(section_id) WHERE section_id IS NOT NULL;
 CREATE INDEX product_parent_id ON product(parent_id);
 CREATE INDEX product_section_id ON product(section_id) WHERE section_id IS NOT NULL;
@@ -81,3 +83,7 @@ CREATE INDEX pricing_report_product ON pricing(product_id) WHERE source_note IS 
 CREATE INDEX product_report_firm ON product(firm_id, category, name) WHERE source_note IS NULL;
 -- Firms by kind (firms_by_sector), in the seeds' order within a kind.
 CREATE INDEX firm_report_kind ON firm(kind) WHERE source_note IS NULL;
+
+-- The users' own firms and products (user_additions).
+CREATE INDEX firm_user ON firm(firm_id) WHERE source_note IS NOT NULL;
+CREATE INDEX product_user ON product(product_id) WHERE source_note IS NOT NULL;

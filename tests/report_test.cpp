@@ -211,7 +211,7 @@ TEST_CASE("charts: built from a result's columns; text scores read as numbers; u
   CHECK(aigc::chart_for_query("api_prices", r, "x").empty());
   CHECK(aigc::chart_for_query("price_spread", r, "x").empty());  // same name, other columns: no chart
   const auto charted = aigc::charted_queries();
-  CHECK(charted.size() == 4);
+  CHECK(charted.size() == 5);
 }
 
 TEST_CASE("charts: the quadrant reads high/low (or 高/低) and keeps empty quadrants") {
