@@ -20,6 +20,7 @@
 #include "core/catalog.h"
 #include "core/check.h"
 #include "core/warehouse.h"
+#include "db_digest.h"
 #include "support.h"
 
 namespace {
@@ -353,5 +354,49 @@ TEST_CASE("user data: the analyses appear in the HTML report, with a chart of yo
   for (const std::string name : {"user_price_history", "user_vs_report", "user_additions"}) {
     CAPTURE(name);
     CHECK(contains(workbook, "name=\"" + name + "\""));
+  }
+}
+
+// ------------------------------------------------------------ large loads
+
+TEST_CASE("user data: a large load rebuilds the table's indexes in its transaction; a refused one leaves the file as it was") {
+  Built w;
+  const auto csv = w.dir / "big.csv";
+  // About 18 MB: over the size at which the loader drops and rebuilds indexes.
+  REQUIRE(std::system((std::string(AIGC_GEN_PRICES) + " 100000 > '" + csv.string() + "'").c_str()) == 0);
+  REQUIRE(test::fs::file_size(csv) > (16u << 20));
+  auto indexes = [&] {
+    SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
+    std::string out;
+    SQLite::Statement q(db, "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'pricing' "
+                            "AND sql IS NOT NULL ORDER BY name");
+    while (q.executeStep()) out += q.getColumn(0).getString() + "\n";
+    return out;
+  };
+  const std::string before = indexes();
+  REQUIRE(contains(before, "pricing_product_id"));
+  SUBCASE("a refused load: every table and the schema as they were") {
+    test::write_file(csv, test::read_file(csv) + "bad_row,no_such_product,tokens,any,千tokens,1,1,2,CNY,0,,,2024-01,,,,,x\n");
+    std::map<std::string, test::TableDigest> digest;
+    {
+      SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
+      digest = test::database_digest(db.getHandle());
+    }
+    auto r = test::run_aigc({"--db", w.db.string(), "load", "pricing", csv.string()});
+    INFO(r.describe());
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "no_such_product"));
+    SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
+    CHECK(test::database_digest(db.getHandle()) == digest);
+  }
+  SUBCASE("a load that succeeds: the same indexes, sound, and used") {
+    auto r = test::run_aigc({"--db", w.db.string(), "load", "pricing", csv.string()});
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    CHECK(indexes() == before);
+    SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(db.execAndGet("SELECT count(*) FROM pricing INDEXED BY pricing_product_id WHERE product_id = 'qianfan'").getInt() ==
+          db.execAndGet("SELECT count(*) FROM pricing NOT INDEXED WHERE product_id = 'qianfan'").getInt());
   }
 }
