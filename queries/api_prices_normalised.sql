@@ -1,4 +1,5 @@
 -- title: 按千tokens统一币种的大模型价格
+-- scope: report
 -- description: Every per-token price in the warehouse converted to one currency per thousand tokens, cheapest first.
 -- description: fx_usd_cny is an assumption, not a fact from the report: the approximate CNY per USD rate of December 2023, the report's date. Override it with --param fx_usd_cny=...
 -- section: outlook_app_layer, business_models
@@ -27,4 +28,5 @@ FROM pricing AS pr
 JOIN product AS p USING (product_id)
 LEFT JOIN firm AS f ON f.firm_id = p.firm_id
 WHERE pr.billing_basis = 'tokens' AND pr.unit = '千tokens' AND pr.price_min IS NOT NULL
+  AND pr.source_note IS NULL AND p.source_note IS NULL
 ORDER BY price_min_per_1k_tokens, product, pr.direction;

@@ -1,9 +1,11 @@
 -- title: 按量收费商业化产品：百度、阿里巴巴、腾讯、华为
+-- scope: report
 -- description: The report's vendor table: each vendor's model platform, revenue model, price range, and its application-layer products per category (文字识别, 人脸识别, 语音技术, 图像技术, 智能应用). Corrected OCR (唇音 -> 语音) is listed in the corrections query.
 -- section: business_models
 WITH apps AS (
   SELECT firm_id, category, group_concat(name, '、') AS names
   FROM (SELECT * FROM product WHERE layer = 'application' AND section_id = 'business_models' AND firm_id IS NOT NULL
+          AND source_note IS NULL
         ORDER BY firm_id, category, product_id)
   GROUP BY firm_id, category
 )
@@ -24,5 +26,6 @@ SELECT f.name_zh AS vendor,
 FROM product AS m
 JOIN firm AS f USING (firm_id)
 JOIN pricing AS pr ON pr.product_id = m.product_id
-WHERE m.layer = 'model' AND m.section_id = 'business_models'
+WHERE m.layer = 'model' AND m.section_id = 'business_models' AND m.source_note IS NULL AND f.source_note IS NULL
+  AND pr.source_note IS NULL
 ORDER BY m.source_line;

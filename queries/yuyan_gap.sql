@@ -1,4 +1,5 @@
 -- title: 玉言相对人类的领先与落后
+-- scope: report
 -- description: Where 玉言 beats or trails humans and by how much: points ahead (negative = behind) and the ratio to the human score, largest lead first. The last row checks that each overall score is the mean of the six tasks, as the report's totals are.
 -- section: case_netease_fuxi
 WITH scores AS (
@@ -6,7 +7,7 @@ WITH scores AS (
   FROM benchmark_task AS t
   JOIN benchmark_score AS y ON y.task_id = t.task_id AND y.subject = '玉言'
   JOIN benchmark_score AS h ON h.task_id = t.task_id AND h.subject = '人类'
-  WHERE t.benchmark = 'CLUE1.1'
+  WHERE t.benchmark = 'CLUE1.1' AND t.source_note IS NULL AND y.source_note IS NULL AND h.source_note IS NULL
 )
 SELECT * FROM (
 SELECT task_id AS task,

@@ -28,6 +28,7 @@ aigc::SavedQuery parse(const std::string& text, const std::string& name = "q") {
 
 /// One parameter of each declared type, echoed back with SQLite's typeof.
 const char* const kTyped = R"(-- title: Typed
+-- scope: report
 -- description: One parameter of each type.
 -- section: cover
 -- param: n integer between 1 and 10 = 5 -- a count
@@ -202,7 +203,7 @@ TEST_CASE("params: numbers are read strictly: no junk, spaces, hex, inf, nan, Un
   }
   SUBCASE("integers are 64-bit and written plainly") {
     SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-    aigc::PreparedQuery q(db.getHandle(), parse("-- param: i integer = 0 -- any integer\nSELECT :i AS i"));
+    aigc::PreparedQuery q(db.getHandle(), parse("-- title: i\n-- scope: report\n-- param: i integer = 0 -- any integer\nSELECT :i AS i"));
     CHECK_NOTHROW(q.bind({{"i", "9223372036854775807"}}));
     CHECK_NOTHROW(q.bind({{"i", "-9223372036854775808"}}));
     CHECK_THROWS_WITH_AS(q.bind({{"i", "9223372036854775808"}}),
@@ -253,8 +254,8 @@ TEST_CASE("params: valid values bind with their declared type and give the right
 TEST_CASE("params: a declaration that does not hold together is a catalog error naming FILE:LINE") {
   auto refused = [](const std::string& param_line, const std::string& message) {
     CAPTURE(param_line);
-    CHECK_THROWS_WITH_AS(parse("-- title: t\n-- param: " + param_line + "\nSELECT :a"),
-                         doctest::Contains(("queries/q.sql:2: param a: " + message).c_str()), aigc::DataError);
+    CHECK_THROWS_WITH_AS(parse("-- title: t\n-- scope: report\n-- param: " + param_line + "\nSELECT :a"),
+                         doctest::Contains(("queries/q.sql:3: param a: " + message).c_str()), aigc::DataError);
   };
   refused("a flaot = 1.5", "unknown type 'flaot'; the types are integer, real, number and text");
   refused("a integr = 1", "unknown type 'integr' (did you mean integer?)");
@@ -295,7 +296,7 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
 
   SUBCASE("what does hold together") {
     auto q = parse(
-        "-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
+        "-- title: t\n-- scope: report\n-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
         "-- param: c number in (1, 2.5) = 2.5\n-- param: d in ('x', '') = ''\n-- param: e > 0 = 7\n"
         "SELECT :a, :b, :c, :d, :e");
     REQUIRE(q.params.size() == 5);
@@ -318,13 +319,13 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
 
   SUBCASE("the binary reports it, exit 1, for every command that reads the catalog") {
     Fixture fx;
-    fx.add("bad", "-- title: Bad\n-- section: cover\n-- param: fx real > 0 = 0 -- a rate\nSELECT :fx AS fx");
+    fx.add("bad", "-- title: Bad\n-- scope: report\n-- section: cover\n-- param: fx real > 0 = 0 -- a rate\nSELECT :fx AS fx");
     for (const auto& args : std::vector<std::vector<std::string>>{{"queries", "--queries", fx.queries.string()},
                                                                   {"run", "typed", "--queries", fx.queries.string()}}) {
       auto r = fx.aigc(args);
       INFO(r.describe());
       CHECK(r.status == 1);
-      CHECK(has(r.err, "bad.sql:3: param fx: default 0 does not fit: fx takes a number greater than 0"));
+      CHECK(has(r.err, "bad.sql:4: param fx: default 0 does not fit: fx takes a number greater than 0"));
     }
   }
 }

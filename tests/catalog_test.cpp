@@ -11,7 +11,18 @@
 
 namespace {
 
-aigc::SavedQuery parse(const std::string& text, const std::string& name = "q") {
+/// Parses `text` as queries/NAME.sql. A text that does not test the scope
+/// line gets "-- scope: report" after its header, where it moves no line
+/// the test's messages name.
+aigc::SavedQuery parse(std::string text, const std::string& name = "q") {
+  if (text.find("-- scope:") == std::string::npos) {
+    std::size_t at = 0;
+    while (at < text.size() && text.compare(at, 2, "--") == 0) {
+      const std::size_t eol = text.find('\n', at);
+      at = eol == std::string::npos ? text.size() : eol + 1;
+    }
+    text.insert(at, at == text.size() && !text.empty() && text.back() != '\n' ? "\n-- scope: report\n" : "-- scope: report\n");
+  }
   return aigc::SavedQuery::parse(name, "queries/" + name + ".sql", text);
 }
 
@@ -209,8 +220,8 @@ TEST_CASE("catalog: --param NAME=VALUE parsing") {
 
 TEST_CASE("catalog: a directory of NAME.sql files; unknown names suggest the closest") {
   test::TempDir dir;
-  test::write_file(dir / "b_prices.sql", "-- title: B\nSELECT 1");
-  test::write_file(dir / "a_firms.sql", "-- title: A\nSELECT 2");
+  test::write_file(dir / "b_prices.sql", "-- title: B\n-- scope: report\nSELECT 1");
+  test::write_file(dir / "a_firms.sql", "-- title: A\n-- scope: report\nSELECT 2");
   test::write_file(dir / "notes.txt", "not a query");
   test::fs::create_directory(dir / "sub.sql");
   auto catalog = aigc::QueryCatalog::from_directory(dir.path());
@@ -227,16 +238,16 @@ TEST_CASE("catalog: a directory of NAME.sql files; unknown names suggest the clo
 
 TEST_CASE("catalog: listing and describing queries") {
   test::TempDir dir;
-  test::write_file(dir / "echo.sql", "-- title: 回声\n-- description: Says it back.\n-- section: cover\n"
+  test::write_file(dir / "echo.sql", "-- title: 回声\n-- scope: report\n-- description: Says it back.\n-- section: cover\n"
                                      "-- param: v = 'x' -- what to say\nSELECT :v AS v, :w AS w");
-  test::write_file(dir / "plain.sql", "-- title: Plain\nSELECT 1 AS one");
+  test::write_file(dir / "plain.sql", "-- title: Plain\n-- scope: report\nSELECT 1 AS one");
   auto catalog = aigc::QueryCatalog::from_directory(dir.path());
   auto db = firm_db();
   aigc::RenderOptions o;
   o.format = aigc::Format::csv;
   std::ostringstream list;
   CHECK(aigc::list_queries(db.getHandle(), catalog, list, o) == 2);
-  CHECK(list.str() == "name,title,parameters,section\necho,回声,\"v text = 'x', w (required)\",cover\nplain,Plain,\"\",\"\"\n");
+  CHECK(list.str() == "name,title,scope,parameters,section\necho,回声,report,\"v text = 'x', w (required)\",cover\nplain,Plain,report,\"\",\"\"\n");
   std::ostringstream about;
   aigc::describe_query(db.getHandle(), catalog.find("echo"), about);
   CHECK(about.str().find("echo: 回声") == 0);

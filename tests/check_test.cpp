@@ -160,7 +160,7 @@ TEST_CASE("check: a table of the user's own without provenance columns is not a 
   r = test::run_aigc({"--db", w.path.string(), "check"}, w.dir.path());
   INFO(r.describe());
   CHECK(r.status == 0);
-  CHECK(contains(r.out, "8 checks: 7 passed, 0 failed, 1 passed with known gaps"));
+  CHECK(contains(r.out, "9 checks: 8 passed, 0 failed, 1 passed with known gaps"));
 }
 
 TEST_CASE("check: --format writes the failing rows as data, --only and --list choose checks") {

@@ -39,14 +39,14 @@ struct Fixture {
 
   Fixture() {
     test::fs::create_directory(queries);
-    add("echo", "-- title: 回声\n-- description: Echoes v and its type.\n-- section: cover\n"
+    add("echo", "-- title: 回声\n-- scope: report\n-- description: Echoes v and its type.\n-- section: cover\n"
                 "-- param: v -- anything\nSELECT :v AS v, typeof(:v) AS type");
-    add("firm_count", "-- title: Firms\n-- section: cover\nSELECT count(*) AS firms FROM firm");
-    add("chinese", "-- title: 中文\n-- section: cover\n"
+    add("firm_count", "-- title: Firms\n-- scope: report\n-- section: cover\nSELECT count(*) AS firms FROM firm");
+    add("chinese", "-- title: 中文\n-- scope: report\n-- section: cover\n"
                    "SELECT column1 AS 产品, column2 AS 价格, column3 AS 备注 FROM (VALUES "
                    "('文心大模型', 0.012, '按tokens计费'), ('GPT-4.0', 0.03, NULL), ('通义千问-Turbo', 0.008, ''), "
                    "('=1+1', -5, '-cmd'))");
-    add("prices", "-- title: 价格\n-- section: outlook_app_layer\n-- param: fx = 7.1 -- CNY per USD\n"
+    add("prices", "-- title: 价格\n-- scope: report\n-- section: outlook_app_layer\n-- param: fx = 7.1 -- CNY per USD\n"
                   "SELECT column1 AS usd, round(column1 * :fx, 4) AS cny FROM (VALUES (0.03), (0.06))");
   }
   void add(const std::string& name, const std::string& text) const { test::write_file(queries / (name + ".sql"), text); }
@@ -65,7 +65,7 @@ struct Fixture {
 
 /// A query that fails on its third row, after two rows were produced.
 const char* const kFailing =
-    "-- title: Fails\n-- section: cover\n"
+    "-- title: Fails\n-- scope: report\n-- section: cover\n"
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
     "SELECT i, CASE WHEN i = 3 THEN abs(-9223372036854775807 - (i - 2)) ELSE i END AS v FROM n";
 
@@ -207,17 +207,17 @@ TEST_CASE("run: -o writes the file atomically and refuses a bad path") {
   for (const auto& name : test::entries(fx.dir.path())) CHECK(name.find(".tmp-") == std::string::npos);
 }
 
-TEST_CASE("queries: lists name, title, parameters with defaults, and section") {
+TEST_CASE("queries: lists name, title, scope, parameters with defaults, and section") {
   Fixture fx;
   auto r = fx.cmd("queries", {"--format", "csv"});
   INFO(r.describe());
   REQUIRE(r.status == 0);
   CHECK(r.out ==
-        "name,title,parameters,section\n"
-        "chinese,中文,\"\",cover\n"
-        "echo,回声,v (required),cover\n"
-        "firm_count,Firms,\"\",cover\n"
-        "prices,价格,fx number = 7.1,outlook_app_layer\n");
+        "name,title,scope,parameters,section\n"
+        "chinese,中文,report,\"\",cover\n"
+        "echo,回声,report,v (required),cover\n"
+        "firm_count,Firms,report,\"\",cover\n"
+        "prices,价格,report,fx number = 7.1,outlook_app_layer\n");
   auto one = fx.cmd("queries", {"prices"});
   CHECK(one.status == 0);
   CHECK(one.out.find("fx number = 7.1  -- CNY per USD") != std::string::npos);

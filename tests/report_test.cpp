@@ -77,14 +77,14 @@ struct Fixture {
         "INSERT INTO report_section VALUES ('cover', 'front', '测试报告', '2023年', 7),"
         "('late', '02 产业视角', '后面的页', '副标题', 500), ('early', '01 技术视角', '前面的页', NULL, 100);");
     test::fs::create_directory(queries);
-    add("b_first", "-- title: 早 <i>\n-- description: Desc & \"quotes\"\n-- section: early\n"
+    add("b_first", "-- title: 早 <i>\n-- scope: report\n-- description: Desc & \"quotes\"\n-- section: early\n"
                    "SELECT '<script>alert(1)</script>' AS \"a<b\", NULL AS n, '' AS e, 42 AS i, 0.5 AS r, "
                    "12 AS source_line UNION ALL SELECT 'x', 'y', 'z', 1, 2.5, 30");
-    add("a_late", "-- title: Nothing\n-- section: late\nSELECT 1 AS x WHERE 0");
-    add("yuyan_vs_humans", "-- title: 玉言\n-- section: late, early\n"
+    add("a_late", "-- title: Nothing\n-- scope: report\n-- section: late\nSELECT 1 AS x WHERE 0");
+    add("yuyan_vs_humans", "-- title: 玉言\n-- scope: report\n-- section: late, early\n"
                            "SELECT 'T1' AS task, '任务一' AS task_zh, '84.685' AS yuyan, '84.100' AS human "
                            "UNION ALL SELECT 'T2', '任务二', '70', NULL");
-    add("nowhere", "-- title: Unplaced\n-- section: not_a_section\n-- param: v = 3 -- a value\nSELECT :v AS v");
+    add("nowhere", "-- title: Unplaced\n-- scope: report\n-- section: not_a_section\n-- param: v = 3 -- a value\nSELECT :v AS v");
   }
   void add(const std::string& name, const std::string& text) const { test::write_file(queries / (name + ".sql"), text); }
   std::string report(const aigc::ParamArgs& params = {}) {
@@ -211,7 +211,7 @@ TEST_CASE("charts: built from a result's columns; text scores read as numbers; u
   CHECK(aigc::chart_for_query("api_prices", r, "x").empty());
   CHECK(aigc::chart_for_query("price_spread", r, "x").empty());  // same name, other columns: no chart
   const auto charted = aigc::charted_queries();
-  CHECK(charted.size() == 4);
+  CHECK(charted.size() == 5);
 }
 
 TEST_CASE("charts: the quadrant reads high/low (or 高/低) and keeps empty quadrants") {
@@ -290,7 +290,7 @@ TEST_CASE("report: parameters go to the queries that take them; a bad one is ref
 
 TEST_CASE("report: a failing query names itself and leaves no file behind") {
   Fixture fx;
-  fx.add("zz_fails", "-- title: Fails\n-- section: early\n"
+  fx.add("zz_fails", "-- title: Fails\n-- scope: report\n-- section: early\n"
                      "SELECT abs(-9223372036854775807 - 1) AS boom");
   const auto target = fx.dir / "report.html";
   test::write_file(target, "old");

@@ -228,7 +228,7 @@ TEST_CASE("xlsx: one query, parameters, and refusals that leave nothing behind")
     const auto queries = dir / "queries";
     test::fs::create_directory(queries);
     test::write_file(queries / "fails.sql",
-                     "-- title: Fails\n-- section: cover\n"
+                     "-- title: Fails\n-- scope: report\n-- section: cover\n"
                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
                      "SELECT i, CASE WHEN i = 3 THEN abs(-9223372036854775807 - (i - 2)) ELSE i END AS v FROM n");
     auto r = run(dir, {"export", "--all", "--xlsx", xlsx.string(), "--queries", queries.string()});

@@ -467,9 +467,24 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   return d;
 }
 
+/// Parses the value of a "-- scope:" line. Kept apart from the other keys
+/// so that the header's grammar for each key stays in one place.
+QueryScope parse_scope_line(std::string_view value, const std::string& where) {
+  if (value == "report") return QueryScope::report;
+  if (value == "analysis") return QueryScope::analysis;
+  std::string msg = where + ": unknown scope '" + std::string(value) + "'";
+  std::string hint = did_you_mean(value, {"report", "analysis"});
+  if (!hint.empty()) msg += " (" + hint + ")";
+  throw DataError(msg + "; write -- scope: report (the report's rows only) or -- scope: analysis (report and user "
+                        "rows, saying where each comes from)");
+}
+
 }  // namespace
 
 std::string shown_for_message(std::string_view v) { return shown(v); }
+std::string_view scope_name(QueryScope scope) noexcept {
+  return scope == QueryScope::analysis ? "analysis" : "report";
+}
 
 // ---------------------------------------------------------------------------
 // ParamValue
@@ -661,6 +676,7 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // SQLite would not skip a BOM
   std::string_view rest = text;
   std::uint64_t line_no = 0;
+  std::uint64_t scope_line = 0;
   while (!rest.empty()) {
     const std::size_t eol = rest.find('\n');
     const std::string_view line = trim(rest.substr(0, eol));
@@ -679,6 +695,11 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
       append_joined(q.title, value);
     } else if (key == "description") {
       append_joined(q.description, value);
+    } else if (key == "scope") {
+      if (scope_line)
+        throw DataError(where + ": a second -- scope: line (the first is line " + std::to_string(scope_line) + ")");
+      q.scope = parse_scope_line(value, where);
+      scope_line = line_no;
     } else if (key == "section") {
       std::string_view list = value;
       while (!list.empty()) {
@@ -695,12 +716,15 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
       q.params.push_back(std::move(d));
     } else {
       std::string msg = where + ": unknown header key '" + key + "'";
-      std::string hint = did_you_mean(key, {"title", "description", "section", "param"});
+      std::string hint = did_you_mean(key, {"title", "scope", "description", "section", "param"});
       if (!hint.empty()) msg += " (" + hint + ")";
-      throw DataError(msg + "; the keys are title, description, section and param (a free comment must not start "
-                            "with 'word:')");
+      throw DataError(msg + "; the keys are title, scope, description, section and param (a free comment must not "
+                            "start with 'word:')");
     }
   }
+  if (!scope_line)
+    throw DataError(q.file + ":1: no -- scope: line; add -- scope: report (the report's rows only) or -- scope: "
+                             "analysis (report and user rows) as the second line, after -- title:");
   q.sql = std::move(text);
   return q;
 }
@@ -953,20 +977,21 @@ std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostrea
   // The listing is itself a result set, so it goes through the one renderer
   // and looks like every other result in every format.
   SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE);
-  mem.exec("CREATE TABLE q (name TEXT, title TEXT, parameters TEXT, section TEXT)");
-  SQLite::Statement insert(mem, "INSERT INTO q VALUES (?, ?, ?, ?)");
+  mem.exec("CREATE TABLE q (name TEXT, title TEXT, scope TEXT, parameters TEXT, section TEXT)");
+  SQLite::Statement insert(mem, "INSERT INTO q VALUES (?, ?, ?, ?, ?)");
   for (const auto& saved : catalog.queries()) {
     PreparedQuery q(db, saved);
     std::vector<std::string> params;
     for (const auto& p : q.parameters()) params.push_back(p.summary());
     insert.bind(1, saved.name);
     insert.bind(2, saved.title);
-    insert.bind(3, join(params, ", "));
-    insert.bind(4, join(saved.sections, ", "));
+    insert.bind(3, std::string(scope_name(saved.scope)));
+    insert.bind(4, join(params, ", "));
+    insert.bind(5, join(saved.sections, ", "));
     insert.exec();
     insert.reset();
   }
-  RawStatement select(mem.getHandle(), "SELECT name, title, parameters, section FROM q ORDER BY name");
+  RawStatement select(mem.getHandle(), "SELECT name, title, scope, parameters, section FROM q ORDER BY name");
   return render_statement(select.get(), out, options);
 }
 
@@ -974,6 +999,8 @@ void describe_query(sqlite3* db, const SavedQuery& query, std::ostream& out) {
   PreparedQuery q(db, query);
   out << query.name << ": " << query.title << "\n";
   if (!query.description.empty()) out << "\n" << query.description << "\n";
+  out << "\nscope:      " << scope_name(query.scope)
+      << (query.scope == QueryScope::report ? " (the report's rows only)" : " (report and user rows)");
   out << "\nsection:    " << (query.sections.empty() ? std::string("-") : join(query.sections, ", ")) << "\n";
   out << "file:       " << query.file << "\n";
   out << "parameters:";

@@ -5,6 +5,7 @@
 /// A file opens with header comment lines, then exactly one SQL statement:
 ///
 ///     -- title: 大模型API调用价格
+///     -- scope: report
 ///     -- description: One line (repeat the key to continue; lines join with a space)
 ///     -- section: outlook_app_layer, business_models
 ///     -- param: fx_usd_cny real > 0 = 7.1 -- CNY per USD (an assumption to override)
@@ -33,6 +34,12 @@
 /// the keys above (a typo such as "-- titel:" is an error); other comment
 /// lines ("-- Prices as of 2023") are free text. Comments after the header
 /// are SQL and are not read.
+///
+/// Every query declares its scope (by convention the second line, after
+/// the title): "report" reproduces the report and returns only the
+/// report's own rows, the same however much users load; "analysis" takes
+/// report and user rows alike and says where each row comes from. A
+/// missing or unknown scope is an error naming the file and line.
 ///
 /// The parameters are those of the prepared statement (:name, @name or
 /// $name), one source of truth: a header param gives a default and a
@@ -106,12 +113,19 @@ struct ParamDecl {
   std::uint64_t line = 0;
 };
 
+/// What a saved query reads: the report's rows only, or everything.
+enum class QueryScope { report, analysis };
+
+/// "report" or "analysis".
+std::string_view scope_name(QueryScope scope) noexcept;
+
 /// A saved query as read from its file, before it meets a database.
 struct SavedQuery {
   std::string name;  ///< the file stem
   std::string file;  ///< "queries/NAME.sql" (embedded) or the file's path, for messages
   std::string title;
   std::string description;
+  QueryScope scope = QueryScope::report;
   std::vector<std::string> sections;  ///< report_section.section_id values
   std::vector<ParamDecl> params;
   std::string sql;  ///< the whole file: SQLite skips the header comments

@@ -18,6 +18,7 @@
 #include "core/csv_reader.h"
 #include "core/database.h"
 #include "core/error.h"
+#include "core/resources.h"
 #include "core/suggest.h"
 #include "core/table_info.h"
 
@@ -315,6 +316,56 @@ std::vector<std::string> coverage_queries(sqlite3* db, const std::string& table)
       "ORDER BY t.first_line"};
 }
 
+/// The report's extracted text (report/*.txt, embedded), one entry per line.
+const std::vector<std::string_view>& report_lines() {
+  static const std::vector<std::string_view> lines = [] {
+    std::vector<std::string_view> out;
+    const auto files = embedded_files("report/");
+    if (files.empty()) return out;
+    std::string_view text = files.front().data;
+    while (!text.empty()) {
+      const std::size_t eol = text.find('\n');
+      out.push_back(text.substr(0, eol));
+      text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    }
+    return out;
+  }();
+  return lines;
+}
+
+/// SQL function aigc_report_line(N): line N of the report's text, or NULL
+/// past its end. A function rather than a table, so the check needs no
+/// write to a database it opens read only.
+void report_line_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto& lines = report_lines();
+  const sqlite3_int64 n = sqlite3_value_int64(argv[0]);
+  if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER || n < 1 || static_cast<std::uint64_t>(n) > lines.size()) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto line = lines[static_cast<std::size_t>(n - 1)];
+  sqlite3_result_text64(ctx, line.data(), line.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+/// Rows citing a report line (source_line) whose text is not there: a
+/// source_quote the line does not contain, or a line past the report's end.
+/// Provenance must never say the report holds what it does not.
+std::vector<std::string> quote_queries(sqlite3* db, const std::string& table) {
+  const TableFacts t = facts_of(db, table);
+  if (!t.ordinary || !t.column("source_line") || !t.column("source_quote")) return {};
+  if (sqlite3_create_function_v2(db, "aigc_report_line", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                 report_line_function, nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw DataError(sqlite3_errmsg(db));
+  const std::string tbl = quote_identifier(table), name = quote_literal(table);
+  const std::string count = std::to_string(report_lines().size());
+  return {"SELECT " + name + ", rowid, CASE WHEN aigc_report_line(source_line) IS NULL THEN 'source_line ' || "
+          "source_line || ' is not a line of the report (it has " + count + " lines)' ELSE 'source_quote ' || "
+          "quote(source_quote) || ' is not on the report''s line ' || source_line || ': ' || "
+          "quote(substr(aigc_report_line(source_line), 1, 80)) END FROM " + tbl +
+          " WHERE source_line IS NOT NULL AND (aigc_report_line(source_line) IS NULL OR (source_quote IS NOT NULL AND "
+          "instr(aigc_report_line(source_line), source_quote) = 0)) ORDER BY rowid"};
+}
+
 // ---------------------------------------------------------- the checks
 
 const std::vector<CheckSpec> kChecks = {
@@ -342,6 +393,7 @@ const std::vector<CheckSpec> kChecks = {
      provenance_queries},
     {"coverage", "every non-blank line of the report is cited by a row or listed in text_line with its reason", "",
      coverage_queries},
+    {"quotes", "a row citing a line of the report quotes text that line holds", "", quote_queries},
 };
 
 // ---------------------------------------------------- locating failing rows

@@ -575,6 +575,48 @@ class ForeignKeyEnforcement {
   bool changed_ = false;
 };
 
+/// For a large load, the table's secondary indexes are dropped before the
+/// rows go in and built again after, in the same transaction: inserting a
+/// million rows into an index one by one touches its pages at random, while
+/// CREATE INDEX sorts once, several times faster. Only plain (non-UNIQUE)
+/// indexes are dropped, so every constraint is still checked row by row; a
+/// failed load rolls the DROP back with everything else.
+class IndexRebuild {
+ public:
+  /// Inputs below this size load faster into live indexes.
+  static constexpr std::uint64_t kMinBytes = 16u << 20;
+
+  IndexRebuild(sqlite3* db, const std::string& table, std::uint64_t input_bytes) : db_(db) {
+    if (input_bytes < kMinBytes) return;
+    // Rebuilding reads the whole table again: worth it only when the load
+    // adds about as many rows as the table holds (at 64 bytes a row or more).
+    {
+      // Statements in a scope of their own: DROP INDEX fails while one still reads the table.
+      RawStatement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
+      if (last.step() == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(last.get(), 0)) * 64 > input_bytes)
+        return;
+      RawStatement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
+                            "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
+      list.bind_text(1, table);
+      while (list.step() == SQLITE_ROW) {
+        indexes_.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)),
+                              reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
+      }
+    }
+    for (const auto& [name, sql] : indexes_) exec(db_, "DROP INDEX " + quote_identifier(name));
+  }
+
+  /// Builds the dropped indexes again, in their original order.
+  void rebuild() {
+    for (const auto& [name, sql] : indexes_) exec(db_, sql);
+    indexes_.clear();
+  }
+
+ private:
+  sqlite3* db_;
+  std::vector<std::pair<std::string, std::string>> indexes_;
+};
+
 /// Reads the header record, or reports an empty file.
 bool read_header(CsvReader& csv, IssueList& issues) {
   if (csv.next()) return true;
@@ -605,9 +647,11 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   // Where SQLite does check, defer it to commit so a row may refer to a row
   // further down the same file.
   exec(db, "PRAGMA defer_foreign_keys = ON");
+  IndexRebuild indexes(db, table, options.dry_run ? 0 : csv.total_bytes());
   RowLoader loader(db, csv, info, options, issues);
   LoadSummary summary = loader.run(header);
   if (!issues.empty()) issues.raise();
+  indexes.rebuild();
   if (!options.dry_run) savepoint.release();  // else its destructor rolls back
   return summary;
 }

@@ -42,6 +42,16 @@ const std::vector<ChartRule>& rules() {
        .value_axis = "highest list price ÷ lowest",
        .value_suffix = "×",
        .missing_text = "no printed price 无公开价格"},
+      // Users' prices beside the report's. A bar chart, not a line over
+      // time: svg_chart draws bars only, and this pair is the comparison
+      // users ask for (user_price_history lists the dates as a table).
+      {.query = "user_vs_report",
+       .title = "用户最新价格与报告价格 · your latest price beside the report's",
+       .spec = BarSpec{{"product", "direction"},
+                       {{"report_price_min", "报告最低 report lowest"}, {"user_price_min", "用户最新最低 your latest lowest"}},
+                       {"any"}},
+       .value_axis = "price per unit",
+       .unit_column = "currency"},
   };
   return kRules;
 }

@@ -3,6 +3,10 @@
 // rows with quoted fields holding commas and doubled quotes, about 1% with
 // embedded newlines, numbers and dates.
 //
+// The rows are synthetic and say so: source_note begins "synthetic", and
+// section_id, source_line and source_quote are empty (NULL), because
+// provenance must never claim the report holds what it does not.
+//
 //   aigc_gen_prices ROWS > prices.csv
 #include <cstdint>
 #include <cstdio>
@@ -38,8 +42,10 @@ int main(int argc, char** argv) {
   Rng rng;
   std::string out;
   out.reserve(1 << 20);
-  // Every column of the pricing table, in its order and never empty, so that
-  // sqlite3's positional .import loads exactly what aigc loads.
+  // Every column of the pricing table, in its order, so that sqlite3's
+  // positional .import reads the same fields aigc loads. The provenance
+  // columns are empty (NULL to aigc): tests/bench/run.sh has sqlite3 turn
+  // them into NULL too.
   out += "pricing_id,product_id,billing_basis,direction,unit,unit_stated,price_min,price_max,currency,open_ended,"
          "free_tier,revenue_model,as_of,price_text,section_id,source_line,source_quote,source_note\n";
   char buf[512];
@@ -51,16 +57,17 @@ int main(int argc, char** argv) {
     const char* currency = kCurrencies[rng.below(2)];
     const unsigned year = 2023 + static_cast<unsigned>(rng.below(3)), month = 1 + static_cast<unsigned>(rng.below(12));
     const unsigned r = static_cast<unsigned>(rng.below(100));
+    const std::string synthetic = "synthetic benchmark row (aigc_gen_prices): ";
     std::string note;
     if (r < 1)
-      note = "\"第一行说明\n第二行：" + std::string(kNotes[rng.below(6)]) + "\"";
+      note = "\"" + synthetic + "第一行说明\n第二行：" + std::string(kNotes[rng.below(6)]) + "\"";
     else if (r < 6)
-      note = "\"含逗号, 以及\"\"引号\"\"的说明：" + std::string(kNotes[rng.below(6)]) + "\"";
+      note = "\"" + synthetic + "含逗号, 以及\"\"引号\"\"的说明：" + std::string(kNotes[rng.below(6)]) + "\"";
     else
-      note = kNotes[rng.below(6)];
+      note = synthetic + kNotes[rng.below(6)];
     int n = std::snprintf(buf, sizeof buf,
                           "obs%08ld,%s,tokens,%s,千tokens,1,%u.%03u,%u.%03u,%s,0,限量免费,按tokens数量计费,%04u-%02u,"
-                          "%u.%03u元/千tokens,business_models,514,0.002-0.012元/千tokens,",
+                          "%u.%03u元/千tokens,,,,",
                           i, product, direction, lo_milli / 1000, lo_milli % 1000, hi_milli / 1000, hi_milli % 1000,
                           currency, year, month, lo_milli / 1000, lo_milli % 1000);
     out.append(buf, static_cast<std::size_t>(n));

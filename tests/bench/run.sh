@@ -53,6 +53,9 @@ echo "input: $rows rows, $(( $(stat -c %s "$csv") / 1048576 )) MB; $rounds round
 
 # The SQL of a small saved query, for sqlite3 to run as a whole process.
 small_sql=$(grep -v '^--' queries/api_prices.sql)
+sqlite3_insert="INSERT INTO main.pricing SELECT pricing_id, product_id, billing_basis, direction, unit, unit_stated,
+  price_min, price_max, currency, open_ended, free_tier, revenue_model, as_of, price_text, NULLIF(section_id, ''),
+  NULLIF(source_line, ''), NULLIF(source_quote, ''), NULLIF(source_note, '') FROM temp.staging"
 : > "$work/times"
 for ((r = 1; r <= rounds; r++)); do
   order=(aigc sqlite3)
@@ -69,7 +72,11 @@ for ((r = 1; r <= rounds; r++)); do
       rm -f "$work/si.db"
       measure sqlite3_import sqlite3 "$work/si.db" ".import --csv $csv t"
       rm -f "$work/sl.db"; cp "$base" "$work/sl.db"
-      measure sqlite3_load sqlite3 "$work/sl.db" ".import --csv --skip 1 $csv pricing"
+      # The generator's synthetic rows leave provenance empty, which sqlite3's
+      # .import would store as '' (and a STRICT INTEGER column refuses), so
+      # sqlite3 imports into a temporary table and inserts with NULLIF: what
+      # a sqlite3 user must do to load this file correctly.
+      measure sqlite3_load sqlite3 "$work/sl.db" ".import --csv --schema temp $csv staging" "$sqlite3_insert"
       # The same file aigc exports: its numbers are stored as INTEGER and
       # REAL, as in the warehouse, where sqlite3's own import keeps text.
       measure sqlite3_export sqlite3 -csv -header "$work/ai.db" "SELECT * FROM t"
