@@ -421,3 +421,16 @@ TEST_CASE("adversarial: a value starting with a zip signature is written quoted,
   REQUIRE(r.next());
   CHECK(r.field(0) == std::string("PK\x03\x04rest", 8));
 }
+
+TEST_CASE("adversarial: a data row starting with a zip signature or a BOM is data, located at its own column") {
+  // Errors are located by reading the record's bytes again; those bytes are
+  // no file start, so no signature check may fire there.
+  Warehouse w;
+  const std::string header = "pricing_id,product_id,billing_basis,unit,price_min,price_max,currency,as_of,source_note\n";
+  for (const std::string& start : {std::string("PK\x03\x04", 4), std::string("\xEF\xBB\xBF")}) {
+    auto r = w.run({"load", "pricing", w.file("p.csv", header + start + "x,gpt4,tokens,千tokens,bad,0.03,USD,2024-04,n\n")});
+    INFO(r.describe());
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "p.csv:2:" + std::to_string(start.size() == 4 ? 27 : 24) + ": column price_min: expected a number"));
+  }
+}

@@ -541,7 +541,7 @@ struct CsvReader::Impl {
   bool blank() const { return fields.size() == 1 && fields[0].len == 0 && !fields[0].quoted; }
 
   bool next() {
-    if (!bom_done) {
+    if (!bom_done && options.start_of_file) {
       while (!eof && end - pos < 4) fill();
       if (end - pos >= 3 && static_cast<unsigned char>(pos[0]) == 0xEF &&
           static_cast<unsigned char>(pos[1]) == 0xBB && static_cast<unsigned char>(pos[2]) == 0xBF) {

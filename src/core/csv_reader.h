@@ -25,6 +25,10 @@ struct CsvOptions {
   /// A record with more fields than this is refused, for the same reason
   /// (a field costs the reader more memory than its one separator byte).
   std::size_t max_fields = 1000000;
+  /// The input starts a file: a UTF-8 BOM is stripped, and a UTF-16 BOM or a
+  /// gzip or zip signature refused. False to read one record's bytes again
+  /// (RowPipeline::locate), where such bytes are data.
+  bool start_of_file = true;
 };
 
 /// Parses a --delimiter value: one byte other than '"', CR and LF; "\t" and
