@@ -61,9 +61,15 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // aigc may exit before reading all of its input (a refused file, a bad
+  // option): writing the rest must fail with EPIPE, which the loop below
+  // handles, not kill the test runner with SIGPIPE. The child gets the
+  // default back, so aigc itself sees SIGPIPE as it would from a shell.
+  signal(SIGPIPE, SIG_IGN);
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
