@@ -3,20 +3,33 @@
 #include <memory>
 
 #include "cmd/commands.h"
+#include "cmd/csv_input.h"
 #include "cmd/progress.h"
 #include "core/csv_reader.h"
 #include "core/loader.h"
+#include "core/table_info.h"
 #include "core/warehouse.h"
 
 namespace aigc::cmd {
 
 namespace {
+
+/// The warehouse's own tables, which import must never create or replace:
+/// those the embedded schema creates, found by applying it to an empty
+/// in-memory database (the schema stays the one source of truth).
+std::vector<std::string> warehouse_tables() {
+  SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  for (const auto& f : BuildSources::embedded().schema) mem.exec(f.data);
+  return table_names(mem.getHandle());
+}
+
 struct ImportOptions {
   std::string file;
   std::string as;
   bool replace = false;
   bool dry_run = false;
   std::size_t max_errors = 100;
+  DelimiterOptions delimiter;
 };
 }  // namespace
 
@@ -30,23 +43,34 @@ void setup_import(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--max-errors", opts->max_errors, "Stop after this many errors (all are reported)")
       ->default_val(100)
       ->check(CLI::PositiveNumber);
+  add_delimiter_options(*sub, opts->delimiter);
   sub->footer(R"(Columns are untyped: a value is stored as a number only where that keeps its
 exact text, so codes such as 0870 or 12345678901234567890 stay as written.
 The same checks as 'load' apply to the file itself (UTF-8, quoting, field
-counts); on any error no table is created.
+counts); on any error no table is created. The name may not be a warehouse
+table (use 'aigc load' to add rows to one), start with sqlite_ or pragma_, or
+be one of SQLite's table-valued functions such as json_each.
 
 Examples:
   aigc import deals.csv --as deals
     imported 1520 rows into new table deals
   aigc sql "SELECT * FROM deals LIMIT 5"
+  aigc import export.txt --as export --delimiter ';'
+  aigc import sheet.tsv --as sheet --tsv
 )");
   sub->callback([opts, &global] {
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
-    CsvReader csv(opts->file);
-    ProgressBar bar("import " + opts->as);
+    const CsvOptions csv_options = csv_options_from(opts->delimiter);
     LoadOptions lo;
+    lo.reserved_tables = warehouse_tables();
+    // Checked before the warehouse is opened (or built): a refused name
+    // changes nothing anywhere.
+    check_import_name(opts->as, lo.reserved_tables);
+    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
+    CsvReader csv(opts->file, csv_options);
+    ProgressBar bar("import " + opts->as);
     lo.replace_table = opts->replace;
     lo.dry_run = opts->dry_run;
+    lo.delimiter_given = opts->delimiter.given();
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = import_table(db.getHandle(), csv, opts->as, lo);

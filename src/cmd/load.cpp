@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cmd/commands.h"
+#include "cmd/csv_input.h"
 #include "cmd/progress.h"
 #include "core/csv_reader.h"
 #include "core/loader.h"
@@ -17,6 +18,7 @@ struct LoadCommandOptions {
   bool upsert = false;
   bool dry_run = false;
   std::size_t max_errors = 100;
+  DelimiterOptions delimiter;
 };
 }  // namespace
 
@@ -31,6 +33,7 @@ void setup_load(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--max-errors", opts->max_errors, "Stop after this many errors (all are reported)")
       ->default_val(100)
       ->check(CLI::PositiveNumber);
+  add_delimiter_options(*sub, opts->delimiter);
   sub->footer(R"(The header names columns in any order; columns left out take their defaults.
 Every value is checked against the column's type and constraints and every
 reference against its table. If anything is wrong, every error is listed as
@@ -40,14 +43,17 @@ Examples:
   aigc load pricing my_prices.csv
   aigc load pricing refreshed_prices.csv --upsert
     loaded 12 rows into pricing: 3 added, 9 replaced
+  aigc load pricing prices_de.csv --delimiter ';'
 )");
   sub->callback([opts, &global] {
+    const CsvOptions csv_options = csv_options_from(opts->delimiter);
     auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
-    CsvReader csv(opts->file);
+    CsvReader csv(opts->file, csv_options);
     ProgressBar bar("load " + opts->table);
     LoadOptions lo;
     lo.upsert = opts->upsert;
     lo.dry_run = opts->dry_run;
+    lo.delimiter_given = opts->delimiter.given();
     lo.max_errors = opts->max_errors;
     lo.progress = [&](const LoadProgress& p) { bar.update(p); };
     auto summary = load_table(db.getHandle(), csv, opts->table, lo);

@@ -18,11 +18,19 @@
 //
 // Semantics chosen:
 // - Records end at LF or CRLF. A lone CR (not followed by LF) outside quotes is
-//   ordinary field content: no old-Mac line endings. Inside quotes CR, LF and
-//   CRLF are all content. Lines are counted by LF only.
-// - A trailing line end at EOF does not create an empty record; an empty line
-//   elsewhere is a record with one empty, unquoted field.
-// - The data after a closing quote must be a comma, LF, CRLF or end of input.
+//   refused, with the tr command that converts classic Mac line ends: read as
+//   content it would put CRs into header names and values with exit 0 (what
+//   happened before), and read as a line end it would split a value that
+//   holds a stray CR into two rows of a one-column file without a word.
+//   Inside quotes CR, LF and CRLF are all content. Lines are counted by LF only.
+// - A trailing line end at EOF does not create an empty record, and neither
+//   does one blank line right before EOF (editors and other tools leave one);
+//   an empty line elsewhere is a record with one empty, unquoted field.
+// - The data after a closing quote must be the delimiter, LF, CRLF or end of input.
+// - The delimiter is one byte (',' unless CsvOptions says otherwise).
+// - The first bytes are checked for a UTF-16 BOM and gzip or zip signatures,
+//   and invalid UTF-8 is refused with an iconv hint: each gets a message
+//   that names what the file is and the command that converts it.
 #include "core/csv_reader.h"
 
 #include <fcntl.h>
@@ -30,6 +38,7 @@
 #include <unistd.h>
 
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -70,21 +79,20 @@ inline unsigned first_flagged(std::uint64_t m) {
 /// stops a quoted field.
 struct Table {
   unsigned char cls[256] = {};
-  constexpr Table() {
+  explicit Table(char delimiter) {
     for (int c = 0x80; c < 256; ++c) cls[c] = 3;
     cls[0] = 3;
     cls[static_cast<unsigned char>('\n')] = 3;
     cls[static_cast<unsigned char>('"')] = 3;
-    cls[static_cast<unsigned char>(',')] = 1;
+    cls[static_cast<unsigned char>(delimiter)] |= 1;
     cls[static_cast<unsigned char>('\r')] = 1;
   }
 };
-constexpr Table kTable;
 
-/// First byte in [p, end) that is , " LF CR NUL or >= 0x80; end if none.
-inline const char* scan_unquoted(const char* p, const char* end) {
+/// First byte in [p, end) that is the delimiter, " LF CR NUL or >= 0x80; end if none.
+inline const char* scan_unquoted(const char* p, const char* end, char delimiter, const Table& table) {
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i comma = _mm_set1_epi8(delimiter);
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
@@ -102,17 +110,17 @@ inline const char* scan_unquoted(const char* p, const char* end) {
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
-    std::uint64_t m = eq_bytes(w, ',') | eq_bytes(w, '"') | eq_bytes(w, '\n') | eq_bytes(w, '\r') |
+    std::uint64_t m = eq_bytes(w, static_cast<unsigned char>(delimiter)) | eq_bytes(w, '"') | eq_bytes(w, '\n') | eq_bytes(w, '\r') |
                       zero_bytes(w) | (w & (kOnes * 0x80));
     if (m != 0) return p + first_flagged(m);
     p += 8;
   }
-  while (p < end && (kTable.cls[static_cast<unsigned char>(*p)] & 1) == 0) ++p;
+  while (p < end && (table.cls[static_cast<unsigned char>(*p)] & 1) == 0) ++p;
   return p;
 }
 
 /// First byte in [p, end) that is " LF NUL or >= 0x80; end if none.
-inline const char* scan_quoted(const char* p, const char* end) {
+inline const char* scan_quoted(const char* p, const char* end, const Table& table) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i lf = _mm_set1_epi8('\n');
@@ -133,7 +141,7 @@ inline const char* scan_quoted(const char* p, const char* end) {
     if (m != 0) return p + first_flagged(m);
     p += 8;
   }
-  while (p < end && (kTable.cls[static_cast<unsigned char>(*p)] & 2) == 0) ++p;
+  while (p < end && (table.cls[static_cast<unsigned char>(*p)] & 2) == 0) ++p;
   return p;
 }
 
@@ -165,9 +173,52 @@ struct Field {
 /// Outcome of parsing one record: done, or it runs past the buffered data.
 enum class Parse { kDone, kNeedMore };
 
+/// The file's name as a shell word for a suggested command ("FILE.csv" for
+/// standard input).
+std::string shell_word(const std::string& name) {
+  if (name == "<stdin>") return "FILE.csv";
+  bool plain = !name.empty();
+  for (char c : name)
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("._-/+", c) != nullptr);
+  if (plain) return name;
+  std::string q = "'";
+  for (char c : name) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// The name of a converted copy to suggest: "x.csv" gives "x-utf8.csv".
+std::string converted_name(const std::string& name, const char* suffix) {
+  std::string base = name == "<stdin>" ? "FILE.csv" : name;
+  const auto slash = base.rfind('/');
+  const auto dot = base.rfind('.');
+  std::string ext = ".csv";
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
+    ext = base.substr(dot);
+    base.resize(dot);
+  }
+  if (ext == ".gz" || ext == ".zip" || ext == ".xlsx") ext = ".csv";
+  return shell_word(base + suffix + ext);
+}
+
+/// What `gunzip -c` of `name` should be written to: the name without .gz.
+std::string gunzipped_name(const std::string& name) {
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) return shell_word(name.substr(0, name.size() - 3));
+  return converted_name(name, "");
+}
+
+bool is_workbook(const std::string& name) {
+  std::string l;
+  for (char c : name) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* ext : {".xlsx", ".xlsm", ".ods", ".numbers"})
+    if (l.size() > std::strlen(ext) && l.compare(l.size() - std::strlen(ext), std::string::npos, ext) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 struct CsvReader::Impl {
+  CsvOptions options;
+  Table table{','};
   std::string name;
   int fd = -1;
   bool close_fd = false;
@@ -234,6 +285,45 @@ struct CsvReader::Impl {
     end = w;
   }
 
+  /// Refuses invalid UTF-8 at `at`, saying how to convert the likely encodings.
+  [[noreturn]] void fail_utf8(const char* at, const char* line_start, std::uint64_t at_line, const std::string& what) const {
+    fail(at, line_start, at_line,
+         what + "; the file is not UTF-8. If it is Windows-1252 or Latin-1 (Western European Excel), convert it: iconv -f WINDOWS-1252 -t UTF-8 " +
+             shell_word(name) + " > " + converted_name(name, "-utf8") +
+             "; if it is GBK (Chinese Excel): iconv -f GB18030 -t UTF-8 " + shell_word(name) + " > " +
+             converted_name(name, "-utf8"));
+  }
+
+  /// A CR not followed by LF, outside quotes.
+  [[noreturn]] void fail_bare_cr(const char* at, const char* line_start, std::uint64_t at_line) const {
+    const std::string fix = "tr '\\r' '\\n' < " + shell_word(name) + " > " + converted_name(name, "-lf");
+    if (at_line == 1)
+      fail(at, line_start, at_line,
+           "carriage return (CR) without a line feed: the file has classic Mac line ends, which are not read; convert them: " + fix);
+    fail(at, line_start, at_line,
+         "carriage return (CR) without a line feed outside quotes: quote the field that holds it, or, if the file's lines end in CR, convert them: " +
+             fix);
+  }
+
+  /// Refuses a file whose first bytes say it is not a UTF-8 text file.
+  void check_signature() const {
+    const auto b = [&](std::size_t i) { return pos + i < end ? static_cast<unsigned char>(pos[i]) : 0x100u; };
+    std::string what;
+    if (b(0) == 0xFF && b(1) == 0xFE)
+      what = "the file is UTF-16LE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16LE -t UTF-8 " +
+             shell_word(name) + " > " + converted_name(name, "-utf8");
+    else if (b(0) == 0xFE && b(1) == 0xFF)
+      what = "the file is UTF-16BE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16BE -t UTF-8 " +
+             shell_word(name) + " > " + converted_name(name, "-utf8");
+    else if (b(0) == 0x1F && b(1) == 0x8B)
+      what = "the file is gzip-compressed; decompress it first: gunzip -c " + shell_word(name) + " > " +
+             gunzipped_name(name) + ", or pipe it: gunzip -c " + shell_word(name) + " | aigc ... -";
+    else if (b(0) == 'P' && b(1) == 'K' && b(2) == 3 && b(3) == 4)
+      what = is_workbook(name) ? "the file is a spreadsheet workbook (a zip archive), not CSV: save the sheet as \"CSV UTF-8\" from the spreadsheet"
+                               : "the file is a zip archive; extract the CSV from it first: unzip " + shell_word(name);
+    if (!what.empty()) fail(pos, pos, 1, what);  // at 1:1: about the whole file
+  }
+
   /// Validates the run of non-ASCII UTF-8 sequences starting at q (a byte >=
   /// 0x80). Returns the byte after them, or nullptr when more input is needed.
   const char* validate_utf8(const char* q, const char* line_start, std::uint64_t at_line) const {
@@ -263,13 +353,13 @@ struct CsvReader::Impl {
           why = "code point beyond U+10FFFF";
         }
       } else {
-        fail(q, line_start, at_line, "invalid UTF-8 byte " + hex_byte(c));
+        fail_utf8(q, line_start, at_line, "invalid UTF-8 byte " + hex_byte(c));
       }
       for (std::size_t i = 1; i < n; ++i) {
         if (q + i == end) {
           if (!eof) return nullptr;
-          fail(q, line_start, at_line,
-               "invalid UTF-8 byte " + hex_byte(c) + " (sequence truncated by the end of input)");
+          fail_utf8(q, line_start, at_line,
+                    "invalid UTF-8 byte " + hex_byte(c) + " (sequence truncated by the end of input)");
         }
         const unsigned char b = static_cast<unsigned char>(q[i]);
         const unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xBF;
@@ -279,13 +369,35 @@ struct CsvReader::Impl {
           for (std::size_t k = 0; k < (truncated ? i : i + 1); ++k) {
             seq += " " + hex_byte(static_cast<unsigned char>(q[k]));
           }
-          fail(q, line_start, at_line,
-               "invalid UTF-8 byte " + hex_byte(c) + " (" + (truncated ? "truncated sequence" : why) + ":" + seq + ")");
+          fail_utf8(q, line_start, at_line,
+                    "invalid UTF-8 byte " + hex_byte(c) + " (" + (truncated ? "truncated sequence" : why) + ":" + seq + ")");
         }
       }
       q += n;
     } while (q < end && static_cast<unsigned char>(*q) >= 0x80);
     return q;
+  }
+
+  /// Refuses a NUL byte; one among the first two bytes, beside an ASCII
+  /// character, is most likely UTF-16 without a byte-order mark.
+  [[noreturn]] void fail_nul(const char* q, const char* line_start, std::uint64_t at_line) const {
+    const auto printable = [](const char* c) { return *c >= 0x20 && *c < 0x7F; };
+    // UTF-16 text starting with an ASCII character has a NUL as its first
+    // (big-endian) or second (little-endian) byte, beside that character.
+    const std::uint64_t offset = base + static_cast<std::uint64_t>(q - buf);
+    const bool utf16 = at_line == 1 && offset <= 1 && ((q > buf && printable(q - 1)) || (q + 1 < end && printable(q + 1)));
+    fail(q, line_start, at_line,
+         utf16 ? "NUL byte in input: the file looks like UTF-16 text; convert it: iconv -f UTF-16 -t UTF-8 " +
+                     shell_word(name) + " > " + converted_name(name, "-utf8")
+               : std::string("NUL byte in input"));
+  }
+
+  /// Adds a field to the record, refusing more than the limit.
+  void push_field(const Field& f) {
+    if (fields.size() == options.max_fields)
+      fail(f.start, f.line_start, f.line,
+           "record has more than " + std::to_string(options.max_fields) + " fields (the reader's limit per record)");
+    fields.push_back(f);
   }
 
   /// Parses one record starting at pos (which is before end).
@@ -303,7 +415,7 @@ struct CsvReader::Impl {
         const char* q = p + 1;
         const char* seg = q;
         for (;;) {
-          q = scan_quoted(q, end);
+          q = scan_quoted(q, end, table);
           if (q == end) {
             if (!eof) return Parse::kNeedMore;
             fail(f.start, f.line_start, f.line,
@@ -333,7 +445,7 @@ struct CsvReader::Impl {
             ++ln;
             line_start = ++q;
           } else if (c == '\0') {
-            fail(q, line_start, ln, "NUL byte in input");
+            fail_nul(q, line_start, ln);
           } else {
             q = validate_utf8(q, line_start, ln);
             if (q == nullptr) return Parse::kNeedMore;
@@ -342,16 +454,16 @@ struct CsvReader::Impl {
         // After the closing quote.
         if (p == end) {
           if (!eof) return Parse::kNeedMore;
-          fields.push_back(f);
+          push_field(f);
           break;
         }
-        if (*p == ',') {
-          fields.push_back(f);
+        if (*p == options.delimiter) {
+          push_field(f);
           ++p;
           continue;
         }
         if (*p == '\n') {
-          fields.push_back(f);
+          push_field(f);
           ++p;
           ++ln;
           break;
@@ -359,11 +471,12 @@ struct CsvReader::Impl {
         if (*p == '\r') {
           if (p + 1 == end && !eof) return Parse::kNeedMore;
           if (p + 1 < end && p[1] == '\n') {
-            fields.push_back(f);
+            push_field(f);
             p += 2;
             ++ln;
             break;
           }
+          fail_bare_cr(p, line_start, ln);
         }
         fail(p, line_start, ln, "unexpected character after closing quote");
       }
@@ -372,25 +485,25 @@ struct CsvReader::Impl {
       const char* q = p;
       bool record_done = false;
       for (;;) {
-        q = scan_unquoted(q, end);
+        q = scan_unquoted(q, end, options.delimiter, table);
         if (q == end) {
           if (!eof) return Parse::kNeedMore;
           f.len = static_cast<std::size_t>(q - p);
-          fields.push_back(f);
+          push_field(f);
           p = q;
           record_done = true;
           break;
         }
         const char c = *q;
-        if (c == ',') {
+        if (c == options.delimiter) {
           f.len = static_cast<std::size_t>(q - p);
-          fields.push_back(f);
+          push_field(f);
           p = q + 1;
           break;
         }
         if (c == '\n') {
           f.len = static_cast<std::size_t>(q - p);
-          fields.push_back(f);
+          push_field(f);
           p = q + 1;
           ++ln;
           record_done = true;
@@ -400,19 +513,18 @@ struct CsvReader::Impl {
           if (q + 1 == end && !eof) return Parse::kNeedMore;
           if (q + 1 < end && q[1] == '\n') {
             f.len = static_cast<std::size_t>(q - p);
-            fields.push_back(f);
+            push_field(f);
             p = q + 2;
             ++ln;
             record_done = true;
             break;
           }
-          ++q;  // a lone CR is content
-          continue;
+          fail_bare_cr(q, line_start, ln);
         }
         if (c == '"') {
           fail(q, line_start, ln, "quote character inside an unquoted field; quote the whole field and double the quote");
         }
-        if (c == '\0') fail(q, line_start, ln, "NUL byte in input");
+        if (c == '\0') fail_nul(q, line_start, ln);
         q = validate_utf8(q, line_start, ln);
         if (q == nullptr) return Parse::kNeedMore;
       }
@@ -425,12 +537,17 @@ struct CsvReader::Impl {
     return Parse::kDone;
   }
 
+  /// A record that is one empty, unquoted field: a blank line.
+  bool blank() const { return fields.size() == 1 && fields[0].len == 0 && !fields[0].quoted; }
+
   bool next() {
-    if (!bom_done) {
-      while (!eof && end - pos < 3) fill();
+    if (!bom_done && options.start_of_file) {
+      while (!eof && end - pos < 4) fill();
       if (end - pos >= 3 && static_cast<unsigned char>(pos[0]) == 0xEF &&
           static_cast<unsigned char>(pos[1]) == 0xBB && static_cast<unsigned char>(pos[2]) == 0xBF) {
         pos += 3;
+      } else {
+        check_signature();
       }
       bom_done = true;
     }
@@ -445,14 +562,44 @@ struct CsvReader::Impl {
         continue;
       }
       rec_start = pos;
-      if (parse() == Parse::kDone) return true;
+      if (parse() == Parse::kDone) {
+        if (!blank() || pos != end) return true;
+        if (!eof) {
+          // Whether this blank line is the last one depends on what follows:
+          // read on, and parse it again.
+          pos = rec_start;
+          line = rec_line;
+          fill();
+          continue;
+        }
+        // One blank line right before the end of input is not a record.
+        fields.clear();
+        scratch.clear();
+        rec_start = pos;
+        return false;
+      }
+      if (static_cast<std::size_t>(end - pos) >= options.max_record_bytes)
+        throw CsvError(Location{name, line, 1},
+                       "record starting here is longer than " + std::to_string(options.max_record_bytes >> 20) +
+                           " MiB (the reader's limit per record): a quoted field with no closing quote, or a file with no line ends?");
       fill();
     }
   }
 };
 
-CsvReader::CsvReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+char parse_delimiter(std::string_view text) {
+  if (text == "\\t" || text == "tab" || text == "TAB") return '\t';
+  if (text.size() != 1 || text[0] == '"' || text[0] == '\r' || text[0] == '\n' || text[0] == '\0' ||
+      static_cast<unsigned char>(text[0]) >= 0x80)
+    throw UsageError("--delimiter: expected one ASCII character other than '\"', CR and LF (\\t or tab for a tab), got " +
+                     std::string(text.empty() ? "an empty value" : "'" + std::string(text) + "'"));
+  return text[0];
+}
+
+CsvReader::CsvReader(const std::string& path, CsvOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  m.options = options;
+  m.table = Table(options.delimiter);
   if (path == "-") {
     m.name = "<stdin>";
     m.fd = 0;
@@ -478,8 +625,10 @@ CsvReader::CsvReader(const std::string& path) : impl_(std::make_unique<Impl>()) 
   m.fields.reserve(64);
 }
 
-CsvReader::CsvReader(std::string_view data, std::string name) : impl_(std::make_unique<Impl>()) {
+CsvReader::CsvReader(std::string_view data, std::string name, CsvOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  m.options = options;
+  m.table = Table(options.delimiter);
   m.name = std::move(name);
   m.buf = m.pos = data.data();
   m.end = data.data() + data.size();
@@ -515,6 +664,8 @@ std::string_view CsvReader::raw_record() const {
 }
 
 const std::string& CsvReader::name() const { return impl_->name; }
+
+const CsvOptions& CsvReader::options() const { return impl_->options; }
 
 std::uint64_t CsvReader::bytes_read() const {
   return impl_->base + static_cast<std::uint64_t>(impl_->pos - impl_->buf);

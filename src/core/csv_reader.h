@@ -15,19 +15,43 @@ struct FieldPos {
   std::uint64_t column = 0;
 };
 
+/// How a file is read.
+struct CsvOptions {
+  /// The field separator: one byte, not '"', CR or LF (see valid_delimiter).
+  char delimiter = ',';
+  /// A record (line, with its quoted line breaks) longer than this is
+  /// refused: an endless line or an unclosed quote cannot take unbounded memory.
+  std::size_t max_record_bytes = std::size_t{64} << 20;
+  /// A record with more fields than this is refused, for the same reason
+  /// (a field costs the reader more memory than its one separator byte).
+  std::size_t max_fields = 1000000;
+  /// The input starts a file: a UTF-8 BOM is stripped, and a UTF-16 BOM or a
+  /// gzip or zip signature refused. False to read one record's bytes again
+  /// (RowPipeline::locate), where such bytes are data.
+  bool start_of_file = true;
+};
+
+/// Parses a --delimiter value: one byte other than '"', CR and LF; "\t" and
+/// "tab" spell a tab. Throws UsageError saying what is accepted.
+char parse_delimiter(std::string_view text);
+
 /// Reads records one at a time. Accepts LF or CRLF, quoted fields holding
-/// commas, doubled quotes and newlines; strips one leading UTF-8 BOM. Throws
-/// CsvError (naming file, line, column) on invalid UTF-8, a NUL byte, an
-/// unterminated quoted field, or a quote inside an unquoted field or after a
-/// closing quote. Ragged rows are the caller's business: size() may vary.
+/// separators, doubled quotes and newlines; strips one leading UTF-8 BOM;
+/// one blank line at the very end of the input is not a record. Throws
+/// CsvError (naming file, line, column) on invalid UTF-8 (suggesting iconv),
+/// a UTF-16 BOM or a gzip or zip signature (saying how to convert), a NUL
+/// byte, a CR not followed by LF outside quotes (classic Mac line ends:
+/// suggesting tr), an unterminated quoted field, a quote inside an unquoted
+/// field or after a closing quote, and a record beyond the limits of
+/// CsvOptions. Ragged rows are the caller's business: size() may vary.
 class CsvReader {
  public:
   /// Reads the file at `path`; "-" reads standard input. Throws DataError if
-  /// it cannot be opened.
-  explicit CsvReader(const std::string& path);
+  /// it cannot be opened or is a directory.
+  explicit CsvReader(const std::string& path, CsvOptions options = {});
   /// Reads an in-memory buffer (embedded seeds, tests); `name` is used in
   /// messages. The buffer must outlive the reader.
-  CsvReader(std::string_view data, std::string name);
+  CsvReader(std::string_view data, std::string name, CsvOptions options = {});
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -50,6 +74,8 @@ class CsvReader {
   std::string_view raw_record() const;
   /// The name used in messages (the path, or "<stdin>").
   const std::string& name() const;
+  /// The options it reads with (to read a record's raw bytes again alike).
+  const CsvOptions& options() const;
   /// Bytes consumed so far, and the input's total size when known (else 0):
   /// for progress reports.
   std::uint64_t bytes_read() const;

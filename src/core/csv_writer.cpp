@@ -43,8 +43,10 @@ void CsvWriter::field(std::string_view value) {
   first_in_row_ = false;
   // RFC 4180: only , " CR and LF need quoting; spaces are data. A field
   // starting with a byte-order mark is quoted too: first in a file, a reader
-  // would strip the mark as the file's own (found by fuzzing).
-  if (!needs_quotes(value) && value.substr(0, 3) != "\xEF\xBB\xBF") {
+  // would strip the mark as the file's own (found by fuzzing). So is one
+  // starting with a zip signature, which the reader refuses as a zip archive
+  // when a file starts with it.
+  if (!needs_quotes(value) && value.substr(0, 3) != "\xEF\xBB\xBF" && value.substr(0, 4) != "PK\x03\x04") {
     buffer_.append(value);
   } else {
     buffer_ += '"';

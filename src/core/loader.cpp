@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -88,6 +89,13 @@ class IssueList {
     issues_.push_back(std::move(issue));
   }
   bool full() const { return issues_.size() >= limit_; }
+  /// Whether another issue would be kept; when not, notes that reading
+  /// stopped early. Lets a caller skip the cost of locating an issue that
+  /// would be dropped: a header of 100,000 bad names costs linear time.
+  bool accepting() {
+    if (full()) stopped_ = true;
+    return !full();
+  }
   bool empty() const { return issues_.empty(); }
   std::size_t size() const { return issues_.size(); }
   [[noreturn]] void raise() {
@@ -109,22 +117,63 @@ struct HeaderMap {
   std::vector<std::size_t> field_to_column;
 };
 
-HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues) {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// A header wider than SQLite allows a table is refused at its first column
+/// too many, naming the limit (rather than SQLite's bare "too many columns").
+void check_width(sqlite3* db, CsvReader& csv, IssueList& issues) {
+  const int limit = sqlite3_limit(db, SQLITE_LIMIT_COLUMN, -1);
+  if (limit <= 0 || csv.size() <= static_cast<std::size_t>(limit)) return;
+  issues.add(csv.position(static_cast<std::size_t>(limit)), "",
+             "the header has " + std::to_string(csv.size()) + " columns; SQLite allows at most " + std::to_string(limit) +
+                 " columns in a table (SQLITE_MAX_COLUMN)");
+}
+
+/// A one-column header holding a likely separator: the file was most likely
+/// read with the wrong delimiter. The option to pass, or "".
+std::string separator_hint(CsvReader& csv, const LoadOptions& options) {
+  if (options.delimiter_given || csv.size() != 1) return "";
+  const std::string_view name = csv.field(0);
+  for (const char c : name) {
+    if (c == '\t') return "the header is one column holding tabs: if the file is tab-separated, pass --tsv";
+    if (c == ';' || c == '|')
+      return std::string("the header is one column holding '") + c + "': if the file is separated by '" + c +
+             "', pass --delimiter '" + c + "' (or --delimiter , to keep one column)";
+  }
+  return "";
+}
+
+HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues, const LoadOptions& options) {
   HeaderMap map;
+  if (auto hint = separator_hint(csv, options); !hint.empty()) {
+    issues.add(csv.position(0), "", hint);
+    return map;
+  }
   std::vector<std::string> all;
   for (const auto& c : table.columns) all.push_back(c.name);
   std::set<std::size_t> seen;
   for (std::size_t f = 0; f < csv.size(); ++f) {
     std::string name(csv.field(f));
     int idx = table.find_column(name);
-    if (name.empty()) {
-      issues.add(csv.position(f), "", "empty column name in the header");
-    } else if (idx < 0) {
-      std::string msg = "unknown column " + quote_literal(name) + " for table " + table.name;
-      if (auto hint = did_you_mean(name, all); !hint.empty()) msg += "; " + hint;
-      issues.add(csv.position(f), name, msg);
-    } else if (!seen.insert(static_cast<std::size_t>(idx)).second) {
-      issues.add(csv.position(f), name, "column named twice in the header");
+    const bool twice = idx >= 0 && !seen.insert(static_cast<std::size_t>(idx)).second;
+    if ((name.empty() || idx < 0 || twice) && issues.accepting()) {
+      if (name.empty()) {
+        issues.add(csv.position(f), "", "empty column name in the header");
+      } else if (idx < 0) {
+        std::string msg = "unknown column " + quote_literal(name) + " for table " + table.name;
+        const int trimmed = table.find_column(std::string(trim(name)));
+        if (trimmed >= 0)
+          msg += ": it has spaces around it; the column is " + table.columns[static_cast<std::size_t>(trimmed)].name;
+        else if (auto hint = did_you_mean(name, all); !hint.empty())
+          msg += "; " + hint;
+        issues.add(csv.position(f), name, msg);
+      } else {
+        issues.add(csv.position(f), name, "column named twice in the header");
+      }
     }
     map.field_to_column.push_back(idx < 0 ? 0 : static_cast<std::size_t>(idx));
   }
@@ -630,7 +679,9 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   const TableInfo info = TableInfo::read(db, table);
   IssueList issues(csv.name(), options.max_errors);
   if (!read_header(csv, issues)) issues.raise();
-  HeaderMap header = map_header(csv, info, issues);
+  check_width(db, csv, issues);
+  if (!issues.empty()) issues.raise();
+  HeaderMap header = map_header(csv, info, issues, options);
   if (!issues.empty()) issues.raise();
   // The loader checks every reference itself, row by row, so it can name the
   // line and column; SQLite checking each one again would double the work.
@@ -656,9 +707,54 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   return summary;
 }
 
-LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options) {
+namespace {
+
+/// Whether `name` resolves, in an empty database, to something: then it is
+/// an eponymous virtual table (a table-valued function such as json_each,
+/// whichever this build of SQLite has) or SQLite's own schema table.
+bool names_builtin_table(const std::string& name) {
+  sqlite3* mem = nullptr;
+  if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    sqlite3_close(mem);
+    throw DataError("cannot open an in-memory database to check the table name");
+  }
+  sqlite3_stmt* st = nullptr;
+  const std::string sql = "SELECT 1 FROM " + quote_identifier(name);
+  const int rc = sqlite3_prepare_v2(mem, sql.c_str(), -1, &st, nullptr);
+  sqlite3_finalize(st);
+  sqlite3_close(mem);
+  return rc == SQLITE_OK;
+}
+
+bool has_control_character(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+}  // namespace
+
+void check_import_name(const std::string& name, const std::vector<std::string>& reserved) {
   if (name.empty()) throw UsageError("the table name given with --as is empty");
-  if (lower(name).rfind("sqlite_", 0) == 0) throw UsageError("table names starting with sqlite_ are reserved: " + name);
+  const std::string l = lower(name);
+  if (l.rfind("sqlite_", 0) == 0)
+    throw UsageError("--as " + name + ": table names starting with sqlite_ (in any case) are reserved for SQLite's own tables");
+  if (l.rfind("pragma_", 0) == 0)
+    throw UsageError("--as " + name +
+                     ": names starting with pragma_ are SQLite's table-valued PRAGMA functions (pragma_table_info, ...), "
+                     "which a table of that name would shadow");
+  for (const auto& r : reserved)
+    if (lower(r) == l)
+      throw UsageError("--as " + name + ": " + r +
+                       " is a warehouse table (created by schema/), which import never creates nor replaces; "
+                       "choose another name, or add rows to it with: aigc load " + r + " FILE.csv");
+  if (has_control_character(name)) throw UsageError("--as: the table name holds a control character");
+  if (names_builtin_table(name))
+    throw UsageError("--as " + name + ": " + name +
+                     " is one of SQLite's table-valued functions (eponymous virtual tables such as json_each), "
+                     "which a table of that name would shadow");
+}
+
+LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options) {
+  check_import_name(name, options.reserved_tables);
   IssueList issues(csv.name(), options.max_errors);
   Savepoint savepoint(db, "aigc_import");
   auto existing = table_names(db);
@@ -666,14 +762,26 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   if (exists && !options.replace_table)
     throw UsageError("table " + name + " already exists; choose another name with --as, or pass --replace");
   if (!read_header(csv, issues)) issues.raise();
+  check_width(db, csv, issues);
+  if (auto hint = separator_hint(csv, options); !hint.empty()) issues.add(csv.position(0), "", hint);
+  if (!issues.empty()) issues.raise();
   std::string ddl = "CREATE TABLE " + quote_identifier(name) + " (";
-  std::set<std::string> seen;
+  // Names SQLite would take as one (case), or a reader would (spaces around).
+  std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t f = 0; f < csv.size(); ++f) {
     std::string col(csv.field(f));
-    if (col.empty())
-      issues.add(csv.position(f), "", "empty column name in the header");
-    else if (!seen.insert(lower(col)).second)
-      issues.add(csv.position(f), col, "column named twice in the header");
+    const bool bad = col.empty() || has_control_character(col);
+    const auto [first, fresh] = bad ? std::pair{seen.end(), true} : seen.emplace(lower(std::string(trim(col))), f);
+    if ((bad || !fresh) && issues.accepting()) {
+      if (col.empty())
+        issues.add(csv.position(f), "", "empty column name in the header");
+      else if (bad)
+        issues.add(csv.position(f), col, "column name holds a control character (a line break, tab or the like)");
+      else
+        issues.add(csv.position(f), col,
+                   "column named twice in the header (as header field " + std::to_string(first->second + 1) +
+                       "; names are compared ignoring case and spaces around them)");
+    }
     ddl += (f ? ", " : "") + quote_identifier(col) + " ANY";
   }
   ddl += ") STRICT";

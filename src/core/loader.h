@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/csv_reader.h"
 
@@ -26,6 +27,12 @@ struct LoadOptions {
   /// Check everything as a load would, then roll back: the database is left
   /// byte-for-byte as it was, and the summary says what would have happened.
   bool dry_run = false;
+  /// For `import`: tables the name given may not take, even with
+  /// replace_table (the warehouse's own, created by schema/).
+  std::vector<std::string> reserved_tables;
+  /// The user chose the delimiter: a one-column header holding ';', tab or
+  /// '|' is then taken as meant rather than refused.
+  bool delimiter_given = false;
   /// Called every few thousand rows.
   std::function<void(const LoadProgress&)> progress;
 };
@@ -46,8 +53,14 @@ struct LoadSummary {
 /// enclosing transaction.
 LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, const LoadOptions& options);
 
+/// Throws UsageError, naming the rule, when `name` may not be the name of an
+/// imported table: empty, sqlite_*, pragma_*, the name of a table-valued
+/// function or other eponymous virtual table of this SQLite build
+/// (json_each, ...), which a table would shadow, or one of `reserved`.
+void check_import_name(const std::string& name, const std::vector<std::string>& reserved);
+
 /// Creates a new table `name` whose columns are the CSV's header names and
-/// fills it. Columns are untyped (STRICT ANY): a value is stored as a number
+/// fills it. The name is checked with check_import_name first. Columns are untyped (STRICT ANY): a value is stored as a number
 /// only where that keeps its exact text, so "0870" stays "0870". All or
 /// nothing: on failure no table is created.
 LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options);

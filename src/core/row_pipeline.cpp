@@ -315,7 +315,9 @@ bool RowPipeline::next(ParsedRow& row, std::vector<DataIssue>& issues) {
 
 FieldPos RowPipeline::locate(const ParsedRow& row, std::size_t field) const {
   // The record's own bytes parse to the same fields; only the line is relative.
-  CsvReader again(row.raw, impl_->csv.name());
+  CsvOptions options = impl_->csv.options();
+  options.start_of_file = false;  // a record starting with "PK\3\4" or a BOM is data here
+  CsvReader again(row.raw, impl_->csv.name(), options);
   if (!again.next() || field >= again.size()) return {row.line, 1};
   FieldPos p = again.position(field);
   p.line += row.line - 1;
