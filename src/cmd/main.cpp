@@ -2,14 +2,63 @@
 // subcommand to its setup function and is the one place that prints errors
 // and chooses the exit code: 0 success, 1 data or SQL error, 2 usage error.
 #include <SQLiteCpp/Exception.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "cmd/commands.h"
 #include "core/database.h"
 #include "core/error.h"
+#include "core/fd_output.h"
+
+namespace {
+
+/// The status for a reader that went away: what a death by SIGPIPE gives
+/// (128 + 13), so `aigc ... | head` ends the same whether or not SIGPIPE is
+/// ignored.
+constexpr int kClosedPipeStatus = 141;
+
+/// std::cout writes through this buffer, which remembers why standard
+/// output failed; checked once before main returns.
+class CheckedStdout {
+ public:
+  CheckedStdout() : old_(std::cout.rdbuf(&buffer_)) {}
+  ~CheckedStdout() {
+    std::cout.flush();
+    std::cout.rdbuf(old_);
+  }
+  CheckedStdout(const CheckedStdout&) = delete;
+  CheckedStdout& operator=(const CheckedStdout&) = delete;
+
+  /// After flushing: nothing if every write succeeded, else the exit status,
+  /// having said why. A closed pipe (EPIPE, SIGPIPE ignored) is quiet, as
+  /// when SIGPIPE ends the process, which is what the sqlite3 shell does.
+  std::optional<int> verdict() {
+    std::cout.flush();
+    const int err = buffer_.error();
+    if (err == 0 && std::cout) return std::nullopt;
+    if (err == EPIPE) return kClosedPipeStatus;
+    std::cerr << "aigc: cannot write to standard output: " << (err ? std::strerror(err) : "the stream failed")
+              << "\n";
+    return 1;
+  }
+
+ private:
+  aigc::FdOutputBuffer buffer_{STDOUT_FILENO};
+  std::streambuf* old_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  CheckedStdout checked_stdout;
+  // A failing standard output decides the status, and its message replaces
+  // the command's own (which would only be its consequence).
+  auto finish = [&](int status) { return checked_stdout.verdict().value_or(status); };
+
   aigc::configure_sqlite();
   CLI::App app{
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
@@ -32,31 +81,36 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    return 0;
+    return finish(0);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return 2;
+    return finish(2);
   } catch (const aigc::UsageError& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 2;
   } catch (const aigc::LoadError& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << e.what() << "\n";
     std::cerr << "aigc: " << e.issues().size() << (e.stopped_early() ? "+" : "")
               << (e.issues().size() == 1 ? " error" : " errors") << "; nothing was loaded, the warehouse is unchanged\n";
     return 1;
   } catch (const aigc::Error& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   } catch (const SQLite::Exception& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   }
