@@ -434,3 +434,35 @@ TEST_CASE("relative output paths: resolved from the working directory, the wareh
   CHECK(test::read_file(w.dir / "work" / "rel.csv").find("here") != std::string::npos);
   CHECK(fs::exists(w.dir / "work" / "v.csv"));
 }
+
+TEST_CASE("output paths: the warehouse is refused by name before it exists (and is not built)") {
+  test::TempDir dir;
+  const fs::path db = dir / "new.db";
+  const std::vector<std::string> env{"HOME=" + dir.path().string(), "AIGC_DB=" + db.string()};
+  for (const auto& [what, args] : writers(db.string())) {
+    CAPTURE(what);
+    auto r = test::run_aigc(args, dir.path(), "", env);
+    INFO(r.describe());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("warehouse") != std::string::npos);
+    CHECK(test::entries(dir.path()).empty());
+  }
+}
+
+TEST_CASE("output paths: a device that fails is reported with the system's reason") {
+  Warehouse w;
+  const fs::path full = w.dir / "full";
+  // A private copy of /dev/full: the test must not risk the real one.
+  if (::mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) {
+    MESSAGE("mknod failed (not root?): skipped");
+    return;
+  }
+  for (const auto& [what, args] : writers(full.string())) {
+    CAPTURE(what);
+    auto r = w.run(args);
+    INFO(r.describe());
+    CHECK(r.status == 1);
+    CHECK(r.err.find("No space left on device") != std::string::npos);
+    CHECK(is_char_device(full));
+  }
+}
