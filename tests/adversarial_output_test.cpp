@@ -466,3 +466,32 @@ TEST_CASE("output paths: a device that fails is reported with the system's reaso
     CHECK(is_char_device(full));
   }
 }
+
+TEST_CASE("export --dir naming a file (the warehouse, say) is a usage error") {
+  Warehouse w;
+  for (const auto& args : std::vector<std::vector<std::string>>{{"export", "--all", "--dir", w.db.string()},
+                                                                {"export", "vendor_table", "--dir", w.db.string()}}) {
+    CAPTURE(args[1]);
+    auto r = w.run(args);
+    INFO(r.describe());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("not a directory") != std::string::npos);
+    CHECK(w.intact());
+  }
+}
+
+TEST_CASE("standard output closed at start: exit 1, and no file opened later takes its place") {
+  Warehouse w;
+  test::RunStdout closed;
+  closed.closed = true;
+  auto r = w.run({"run", "vendor_table"}, "", {}, closed);
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(r.err.find("cannot write to standard output: Bad file descriptor") != std::string::npos);
+  // export prints its summary on standard output: it must not end up in the file.
+  r = w.run({"export", "vendor_table", "--format", "csv", "-o", "v.csv"}, "", {}, closed);
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(test::read_file(w.dir / "v.csv").find("exported") == std::string::npos);
+  CHECK(test::read_file(w.dir / "v.csv").rfind("vendor,", 0) == 0);
+}

@@ -69,7 +69,9 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     dup2(in_pipe[0], 0);
-    if (stdout_to.path.empty()) {
+    if (stdout_to.closed) {
+      close(1);
+    } else if (stdout_to.path.empty()) {
       dup2(out_pipe[1], 1);
     } else {
       const int fd = open(stdout_to.path.c_str(), O_WRONLY | O_CLOEXEC);

@@ -56,6 +56,8 @@ struct RunStdout {
   /// Start the child with SIGPIPE ignored, so a write to a closed pipe
   /// fails with EPIPE instead of killing it.
   bool ignore_sigpipe = false;
+  /// Start the child with standard output closed (`>&-`).
+  bool closed = false;
 };
 
 /// Runs the aigc binary with `args` in `cwd`, feeding `input` on stdin.

@@ -93,6 +93,8 @@ Examples:
              (query.name + std::string(format_extension(eo.render.format)));
     else if (!opts->dir.empty())
       throw UsageError("give -o FILE or --dir DIR, not both");
+    if (std::error_code ec; !opts->dir.empty() && fs::exists(opts->dir, ec) && !fs::is_directory(opts->dir, ec))
+      throw UsageError("cannot write into " + opts->dir + ": it is not a directory (--dir names a directory)");
     if (std::error_code ec; opts->dir.empty() || fs::is_directory(opts->dir, ec))
       check_output_path(file, path);  // before the warehouse is opened (or built)
     if (std::error_code ec; !opts->dir.empty() && !fs::create_directories(opts->dir, ec) && ec)

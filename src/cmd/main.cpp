@@ -2,6 +2,7 @@
 // subcommand to its setup function and is the one place that prints errors
 // and chooses the exit code: 0 success, 1 data or SQL error, 2 usage error.
 #include <SQLiteCpp/Exception.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,11 +22,23 @@ namespace {
 /// ignored.
 constexpr int kClosedPipeStatus = 141;
 
+/// Opens /dev/null on each of descriptors 0-2 that is closed (`aigc ... >&-`),
+/// so that no file the command opens later takes its number and receives
+/// what was meant for standard output. Returns whether descriptor 1 was closed.
+bool occupy_standard_descriptors() {
+  const bool stdout_closed = ::fcntl(STDOUT_FILENO, F_GETFD) == -1;
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1) ::open("/dev/null", O_RDWR);  // the lowest free number: fd itself
+  return stdout_closed;
+}
+
 /// std::cout writes through this buffer, which remembers why standard
 /// output failed; checked once before main returns.
 class CheckedStdout {
  public:
-  CheckedStdout() : old_(std::cout.rdbuf(&buffer_)) {}
+  /// `closed`: standard output was closed at start; writing to it then
+  /// fails with EBADF, as it would have.
+  explicit CheckedStdout(bool closed) : buffer_(closed ? -1 : STDOUT_FILENO), old_(std::cout.rdbuf(&buffer_)) {}
   ~CheckedStdout() {
     std::cout.flush();
     std::cout.rdbuf(old_);
@@ -47,14 +60,14 @@ class CheckedStdout {
   }
 
  private:
-  aigc::FdOutputBuffer buffer_{STDOUT_FILENO};
+  aigc::FdOutputBuffer buffer_;
   std::streambuf* old_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CheckedStdout checked_stdout;
+  CheckedStdout checked_stdout(occupy_standard_descriptors());
   // A failing standard output decides the status, and its message replaces
   // the command's own (which would only be its consequence).
   auto finish = [&](int status) { return checked_stdout.verdict().value_or(status); };

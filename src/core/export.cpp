@@ -110,6 +110,8 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
   summary.manifest = dir / "manifest.json";
   const fs::path database = database_file(db);
   std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UsageError("cannot write into " + dir.string() + ": it is not a directory (--dir names a directory)");
   if (fs::is_directory(dir, ec))  // a new directory holds nothing to refuse
     for (const auto& q : summary.queries) check_output_path(q.file, database);
   if (fs::is_directory(dir, ec)) check_output_path(summary.manifest, database);
