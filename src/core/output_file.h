@@ -9,10 +9,7 @@
 
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <ostream>
-#include <utility>
-#include <vector>
 
 #include "core/fd_output.h"
 
