@@ -40,7 +40,11 @@ std::string RunResult::describe() const {
 }
 
 RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, const std::string& input,
-                   const std::vector<std::string>& env, const RunLimits& limits) {
+                   const std::vector<std::string>& env, const RunLimits& limits, const RunStdout& stdout_to) {
+  // A child that exits without reading all its input must not kill the
+  // test process with SIGPIPE: the write then fails with EPIPE, which the
+  // loop below handles. (The child's own disposition is set after fork.)
+  signal(SIGPIPE, SIG_IGN);
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
 
@@ -71,7 +75,15 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   if (pid == 0) {
     signal(SIGPIPE, SIG_DFL);
     dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
+    if (stdout_to.closed) {
+      close(1);
+    } else if (stdout_to.path.empty()) {
+      dup2(out_pipe[1], 1);
+    } else {
+      const int fd = open(stdout_to.path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || dup2(fd, 1) < 0) _exit(127);
+      close(fd);
+    }
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (chdir(cwd.c_str()) != 0) _exit(127);
@@ -81,6 +93,8 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
       rlimit rl{static_cast<rlim_t>(limits.file_size_limit), static_cast<rlim_t>(limits.file_size_limit)};
       if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(127);
     }
+    // Set here rather than inherited: an ignored signal stays ignored across exec.
+    signal(SIGPIPE, stdout_to.ignore_sigpipe ? SIG_IGN : SIG_DFL);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
@@ -139,9 +153,14 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
       else
         *open = false;
     }
+    if (out_open && stdout_to.close_after > 0 && r.out.size() >= stdout_to.close_after) {
+      close(out_pipe[0]);
+      out_pipe[0] = -1;
+      out_open = false;
+    }
   }
   if (in_fd >= 0) close(in_fd);
-  close(out_pipe[0]);
+  if (out_pipe[0] >= 0) close(out_pipe[0]);
   close(err_pipe[0]);
   int status = 0;
   waitpid(pid, &status, 0);

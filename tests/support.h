@@ -44,11 +44,27 @@ struct RunLimits {
   std::uint64_t file_size_limit = 0;
 };
 
+/// Where a run's standard output goes, for the tests of a failing stdout.
+/// The default is a pipe read to its end into RunResult::out.
+struct RunStdout {
+  /// Non-empty: the child's standard output is this file (opened for
+  /// writing, e.g. /dev/full) instead of a pipe; RunResult::out stays empty.
+  std::string path;
+  /// Non-zero: close the reading end of the pipe once this many bytes have
+  /// arrived, as `| head -c N` would.
+  std::size_t close_after = 0;
+  /// Start the child with SIGPIPE ignored, so a write to a closed pipe
+  /// fails with EPIPE instead of killing it.
+  bool ignore_sigpipe = false;
+  /// Start the child with standard output closed (`>&-`).
+  bool closed = false;
+};
+
 /// Runs the aigc binary with `args` in `cwd`, feeding `input` on stdin.
 /// AIGC_DB is unset unless given in `env` ("NAME=value" entries).
 RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd = fs::current_path(),
                    const std::string& input = "", const std::vector<std::string>& env = {},
-                   const RunLimits& limits = {});
+                   const RunLimits& limits = {}, const RunStdout& stdout_to = {});
 
 std::string read_file(const fs::path& p);
 void write_file(const fs::path& p, const std::string& content);

@@ -30,7 +30,7 @@ void setup_export(CLI::App& app, GlobalOptions& global) {
   auto* sub = app.add_subcommand("export", "Write saved queries' results to files (one query, or all with a manifest)");
   sub->add_option("name", opts->name, "Saved query to export");
   sub->add_flag("--all", opts->all, "Export every saved query into --dir, plus manifest.json");
-  sub->add_option("-o,--output", opts->output, "File to write one query to (default: NAME.EXT in --dir or here)");
+  sub->add_option("-o,--output", opts->output, "File to write one query to (default: NAME.EXT in --dir or here; - is standard output; never the warehouse)");
   sub->add_option("--dir", opts->dir, "Directory for the files (created if missing; required with --all)");
   sub->add_option("--xlsx", opts->xlsx,
                   "Write one Excel workbook instead: an index sheet, then a sheet per query (with --all, or one query)");
@@ -61,22 +61,22 @@ Examples:
     eo.params = parse_param_args(opts->params);
     const auto path = resolve_warehouse_path(global.db);
     if (!opts->xlsx.empty()) {
-      if (!opts->dir.empty() || !opts->output.empty())
+      if (!opts->dir.empty() || sub->count("--output"))
         throw UsageError("--xlsx names the workbook to write; leave out --dir and -o");
       if (sub->count("--format") || opts->out.bom || opts->out.crlf || opts->out.excel_safe)
         throw UsageError("--format, --bom, --crlf and --excel-safe are for text files, not --xlsx");
-      check_output_path(opts->xlsx);
+      check_output_path(opts->xlsx, path);
       auto db = open_warehouse(path, Access::read_only);
       const auto queries = opts->all ? catalog.queries() : std::vector<SavedQuery>{catalog.find(opts->name)};
-      auto summary = export_xlsx(db.getHandle(), queries, opts->xlsx, eo.params);
+      auto summary = export_xlsx(db.getHandle(), queries, opts->xlsx, eo.params, &std::cout);
       std::uint64_t rows = 0;
       for (const auto& s : summary.sheets) rows += s.rows;
-      std::cout << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (")
+      (opts->xlsx == "-" ? std::cerr : std::cout) << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (")
                 << rows << " rows) to " << opts->xlsx << "\n";
       return;
     }
     if (opts->all) {
-      if (!opts->output.empty()) throw UsageError("-o names one file; with --all use --dir DIR");
+      if (sub->count("--output")) throw UsageError("-o names one file; with --all use --dir DIR");
       if (opts->dir.empty()) throw UsageError("--all needs --dir DIR, the directory to write the files into");
       auto db = open_warehouse(path, Access::read_only);  // built on first use; the export only reads
       auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->dir, eo);
@@ -88,16 +88,22 @@ Examples:
     }
     const SavedQuery& query = catalog.find(opts->name);
     fs::path file = opts->output;
-    if (file.empty())
+    if (sub->count("--output") == 0)
       file = (opts->dir.empty() ? fs::path(".") : fs::path(opts->dir)) /
              (query.name + std::string(format_extension(eo.render.format)));
     else if (!opts->dir.empty())
       throw UsageError("give -o FILE or --dir DIR, not both");
+    if (std::error_code ec; !opts->dir.empty() && fs::exists(opts->dir, ec) && !fs::is_directory(opts->dir, ec))
+      throw UsageError("cannot write into " + opts->dir + ": it is not a directory (--dir names a directory)");
+    if (std::error_code ec; opts->dir.empty() || fs::is_directory(opts->dir, ec))
+      check_output_path(file, path);  // before the warehouse is opened (or built)
     if (std::error_code ec; !opts->dir.empty() && !fs::create_directories(opts->dir, ec) && ec)
       throw DataError("cannot create directory " + opts->dir + ": " + ec.message());
+    eo.standard_output = &std::cout;
     auto db = open_warehouse(path, Access::read_only);
     auto e = export_query(db.getHandle(), query, file, eo);
-    std::cout << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows") << ") to "
+    // The summary is a message: on standard error when the data itself went to standard output.
+    (file == "-" ? std::cerr : std::cout) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows") << ") to "
               << e.file.string() << "\n";
   });
 }

@@ -2,15 +2,21 @@
 // subcommand to its setup function and is the one place that prints errors
 // and chooses the exit code: 0 success, 1 data or SQL error, 2 usage error.
 #include <SQLiteCpp/Exception.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 #include "cmd/commands.h"
 #include "core/database.h"
 #include "core/error.h"
+#include "core/fd_output.h"
 #include "core/suggest.h"
 
 namespace {
@@ -46,9 +52,61 @@ void check_command_name(int argc, char** argv, CLI::App& app) {
   }
 }
 
+/// The status for a reader that went away: what a death by SIGPIPE gives
+/// (128 + 13), so `aigc ... | head` ends the same whether or not SIGPIPE is
+/// ignored.
+constexpr int kClosedPipeStatus = 141;
+
+/// Opens /dev/null on each of descriptors 0-2 that is closed (`aigc ... >&-`),
+/// so that no file the command opens later takes its number and receives
+/// what was meant for standard output. Returns whether descriptor 1 was closed.
+bool occupy_standard_descriptors() {
+  const bool stdout_closed = ::fcntl(STDOUT_FILENO, F_GETFD) == -1;
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1) ::open("/dev/null", O_RDWR);  // the lowest free number: fd itself
+  return stdout_closed;
+}
+
+/// std::cout writes through this buffer, which remembers why standard
+/// output failed; checked once before main returns.
+class CheckedStdout {
+ public:
+  /// `closed`: standard output was closed at start; writing to it then
+  /// fails with EBADF, as it would have.
+  explicit CheckedStdout(bool closed) : buffer_(closed ? -1 : STDOUT_FILENO), old_(std::cout.rdbuf(&buffer_)) {}
+  ~CheckedStdout() {
+    std::cout.flush();
+    std::cout.rdbuf(old_);
+  }
+  CheckedStdout(const CheckedStdout&) = delete;
+  CheckedStdout& operator=(const CheckedStdout&) = delete;
+
+  /// After flushing: nothing if every write succeeded, else the exit status,
+  /// having said why. A closed pipe (EPIPE, SIGPIPE ignored) is quiet, as
+  /// when SIGPIPE ends the process, which is what the sqlite3 shell does.
+  std::optional<int> verdict() {
+    std::cout.flush();
+    const int err = buffer_.error();
+    if (err == 0 && std::cout) return std::nullopt;
+    if (err == EPIPE) return kClosedPipeStatus;
+    std::cerr << "aigc: cannot write to standard output: " << (err ? std::strerror(err) : "the stream failed")
+              << "\n";
+    return 1;
+  }
+
+ private:
+  aigc::FdOutputBuffer buffer_;
+  std::streambuf* old_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  CheckedStdout checked_stdout(occupy_standard_descriptors());
+  // A failing standard output decides the status, and its message replaces
+  // the command's own (which would only be its consequence).
+  auto finish = [&](int status) { return checked_stdout.verdict().value_or(status); };
+
   aigc::configure_sqlite();
   CLI::App app{
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
@@ -85,31 +143,36 @@ int main(int argc, char** argv) {
   try {
     check_command_name(argc, argv, app);
     app.parse(argc, argv);
-    return 0;
+    return finish(0);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return 2;
+    return finish(2);
   } catch (const aigc::UsageError& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 2;
   } catch (const aigc::LoadError& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << e.what() << "\n";
     std::cerr << "aigc: " << e.issues().size() << (e.stopped_early() ? "+" : "")
               << (e.issues().size() == 1 ? " error" : " errors") << "; nothing was loaded, the warehouse is unchanged\n";
     return 1;
   } catch (const aigc::Error& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   } catch (const SQLite::Exception& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
+    if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << "aigc: " << e.what() << "\n";
     return 1;
   }

@@ -22,7 +22,8 @@ struct ReportOptions {
 void setup_report(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ReportOptions>();
   auto* sub = app.add_subcommand("report", "Write every saved query's result as one HTML page with charts");
-  sub->add_option("-o,--html", opts->html, "HTML file to write (complete or not at all: a temporary file is renamed)")
+  sub->add_option("-o,--html", opts->html, "HTML file to write (- is standard output; complete or not at all: a temporary file is renamed; never "
+                  "the warehouse)")
       ->required();
   add_param_option(sub, opts->params);
   add_queries_option(sub, opts->queries);
@@ -44,12 +45,14 @@ Examples:
     const auto catalog = QueryCatalog::resolve(opts->queries);
     HtmlReportOptions ro;
     ro.params = parse_param_args(opts->params);
-    check_output_path(opts->html);  // a bad path is reported before the warehouse is opened
     const auto path = resolve_warehouse_path(global.db);
+    check_output_path(opts->html, path);  // a bad path is reported before the warehouse is opened
+    ro.standard_output = &std::cout;
     auto db = open_warehouse(path, Access::read_only);
     auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->html, ro);
-    std::cout << "wrote " << opts->html << ": " << s.sections << " sections, " << s.charts << " charts, " << s.rows
-              << " rows\n";
+    // The summary is a message: on standard error when the page itself went to standard output.
+    (opts->html == "-" ? std::cerr : std::cout) << "wrote " << opts->html << ": " << s.sections << " sections, "
+                                                << s.charts << " charts, " << s.rows << " rows\n";
   });
 }
 

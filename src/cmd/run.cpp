@@ -27,7 +27,8 @@ void setup_run(CLI::App& app, GlobalOptions& global) {
   add_param_option(sub, opts->params);
   add_format_option(sub, opts->out, "table");
   sub->add_option("-o,--output", opts->output,
-                  "Write to FILE instead of standard output (complete or not at all: a temporary file is renamed)");
+                  "Write to FILE instead of standard output (- is standard output; complete or not at all: a "
+                  "temporary file is renamed; a device or pipe is written in place; never the warehouse)");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);
   sub->footer(R"(Parameters are bound to the statement, never pasted into its SQL. Each takes
@@ -47,19 +48,22 @@ Examples:
   aigc run provenance -p term=玉言 --format markdown
   aigc run vendor_table --format csv --bom -o vendors.csv
 )");
-  sub->callback([opts, &global] {
+  sub->callback([opts, &global, sub] {
     const auto catalog = QueryCatalog::resolve(opts->queries);
     catalog.find(opts->name);  // an unknown name is reported before anything else happens
     const auto args = parse_param_args(opts->params);
     RenderOptions ro = render_options(opts->out);
-    if (!opts->output.empty()) check_output_path(opts->output);
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
-    if (opts->output.empty()) {
+    const auto warehouse = resolve_warehouse_path(global.db);
+    const bool to_stdout = sub->count("--output") == 0 || opts->output == "-";
+    if (!to_stdout) check_output_path(opts->output, warehouse);  // before the warehouse is opened (or built)
+    auto db = open_warehouse(warehouse, Access::read_only);
+    if (to_stdout) {
       if (ro.format == Format::table) ro.max_width = stdout_terminal_width();
       run_saved_query(db.getHandle(), catalog, opts->name, args, std::cout, ro);
+      std::cout.flush();
       return;
     }
-    AtomicFile file(opts->output);
+    OutputFile file(opts->output, warehouse);
     auto rows = run_saved_query(db.getHandle(), catalog, opts->name, args, file.stream(), ro);
     file.commit();
     std::cerr << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << opts->output << "\n";

@@ -145,6 +145,7 @@ Examples:
       run_interactive(session, conn);
     else
       session.run_stream(std::cin, "");
+    session.close_output();
     std::cout.flush();
   });
 }

@@ -42,8 +42,8 @@ void setup_sql(CLI::App& app, GlobalOptions& global) {
   sub->add_option("sql", opts->sql, "SQL text, one statement or several separated by ';'; - or none: standard input");
   add_format_option(sub, opts->out, "table");
   sub->add_option("-o,--output", opts->output,
-                  "Write to FILE instead of standard output (complete or not at all: replaced only when every "
-                  "statement succeeded)");
+                  "Write to FILE instead of standard output (- is standard output; complete or not at all: replaced "
+                  "only when every statement succeeded; a device or pipe is written in place; never the warehouse)");
   add_csv_options(sub, opts->out);
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
   sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS (default: no limit)");
@@ -63,21 +63,22 @@ Examples:
   aigc sql --write "UPDATE pricing SET source_note = 'checked 2024-05' WHERE product_id = 'wenxin'"
   aigc sql --timeout 5 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"
 )");
-  sub->callback([opts, &global] {
+  sub->callback([opts, &global, sub] {
     ScriptOptions so;
     so.render = render_options(opts->out);
     const auto timeout = timeout_from_seconds(opts->timeout);
-    const bool to_stdout = opts->output.empty() || opts->output == "-";
-    if (!to_stdout) check_output_path(opts->output);
+    const auto warehouse = resolve_warehouse_path(global.db);
+    const bool to_stdout = sub->count("--output") == 0 || opts->output == "-";
+    if (!to_stdout) check_output_path(opts->output, warehouse);  // before the warehouse is opened (or built)
     const std::string sql = read_sql(opts->sql);
-    GuardedConnection conn(resolve_warehouse_path(global.db), opts->write ? Access::read_write : Access::read_only);
+    GuardedConnection conn(warehouse, opts->write ? Access::read_write : Access::read_only);
     conn.set_timeout(timeout);
     if (to_stdout) {
       if (so.render.format == Format::table) so.render.max_width = stdout_terminal_width();
       run_script(conn, sql, std::cout, so);
       std::cout.flush();
     } else {
-      AtomicFile file(opts->output);
+      OutputFile file(opts->output, warehouse, &std::cout);
       run_script(conn, sql, file.stream(), so);
       file.commit();
     }

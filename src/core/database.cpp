@@ -16,6 +16,11 @@ fs::path default_warehouse_path() {
   return fs::current_path() / "aigc-warehouse.db";
 }
 
+fs::path database_file(sqlite3* db) {
+  const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return name && *name ? fs::path(name) : fs::path();
+}
+
 fs::path resolve_warehouse_path(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("AIGC_DB"); env && *env) return env;

@@ -18,6 +18,11 @@ fs::path default_warehouse_path();
 /// `flag` (from --db) if not empty, else $AIGC_DB if set, else the default.
 fs::path resolve_warehouse_path(const std::string& flag);
 
+/// The file `db`'s main database lives in (absolute, as SQLite opened it);
+/// empty for an in-memory or temporary database. Output written while
+/// reading `db` must never land on it (core/output_file.h).
+fs::path database_file(sqlite3* db);
+
 enum class Access { read_only, read_write };
 
 /// Opens an existing warehouse with foreign keys enforced and a busy timeout.

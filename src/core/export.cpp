@@ -3,6 +3,7 @@
 #include <ctime>
 #include <memory>
 
+#include "core/database.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/output_file.h"
@@ -19,12 +20,12 @@ RenderOptions file_options(const ExportOptions& options) {
 }
 
 /// Renders one bound query into `file`, naming the query in any error.
-std::uint64_t render_into(PreparedQuery& q, AtomicFile& file, const RenderOptions& options) {
+std::uint64_t render_into(PreparedQuery& q, OutputFile& file, const RenderOptions& options) {
   try {
     return render_statement(q.get(), file.stream(), options);
   } catch (const DataError& e) {
     throw DataError("query " + q.query().name + ": " + e.what() + "; nothing was written to " +
-                    file.target().string());
+                    file.named().string());
   }
 }
 
@@ -85,7 +86,7 @@ ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path&
   e.title = query.title;
   e.file = file;
   e.params = q.bind(options.params);
-  AtomicFile out(file);
+  OutputFile out(file, database_file(db), options.standard_output);
   e.rows = render_into(q, out, file_options(options));
   out.commit();
   return e;
@@ -106,18 +107,24 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
     summary.queries.push_back(std::move(e));
   }
 
+  summary.manifest = dir / "manifest.json";
+  const fs::path database = database_file(db);
   std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UsageError("cannot write into " + dir.string() + ": it is not a directory (--dir names a directory)");
+  if (fs::is_directory(dir, ec))  // a new directory holds nothing to refuse
+    for (const auto& q : summary.queries) check_output_path(q.file, database);
+  if (fs::is_directory(dir, ec)) check_output_path(summary.manifest, database);
   fs::create_directories(dir, ec);
   if (ec) throw DataError("cannot create directory " + dir.string() + ": " + ec.message());
 
   const RenderOptions render = file_options(options);
-  std::vector<std::unique_ptr<AtomicFile>> files;
+  std::vector<std::unique_ptr<OutputFile>> files;
   for (std::size_t i = 0; i < bound.size(); ++i) {
-    files.push_back(std::make_unique<AtomicFile>(summary.queries[i].file));
+    files.push_back(std::make_unique<OutputFile>(summary.queries[i].file, database));
     summary.queries[i].rows = render_into(bound[i].prepared, *files.back(), render);
   }
-  summary.manifest = dir / "manifest.json";
-  AtomicFile manifest(summary.manifest);
+  OutputFile manifest(summary.manifest, database);
   write_manifest(manifest.stream(), warehouse, catalog.origin(), options.render.format, summary.queries,
                  utc_timestamp());
   for (auto& f : files) f->commit();

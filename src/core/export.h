@@ -23,6 +23,8 @@ struct ExportOptions {
   RenderOptions render;
   /// --param values. Exporting every query, each applies to the queries that take it.
   ParamArgs params;
+  /// Where a file named "-" goes (export_query only); null: "-" is refused.
+  std::ostream* standard_output = nullptr;
 };
 
 /// ".csv", ".json", ".md", or ".txt" for the table format.
@@ -37,9 +39,11 @@ struct ExportedQuery {
   std::vector<std::pair<std::string, ParamValue>> params;  ///< the values bound
 };
 
-/// Runs `query` and writes its rows to `file` under a temporary name,
-/// renamed into place only when complete: a failure leaves no file behind
-/// and an older `file` untouched.
+/// Runs `query` and writes its rows to `file` (an OutputFile: under a
+/// temporary name, renamed into place only when complete, so a failure
+/// leaves no file behind and an older `file` untouched; a device or FIFO in
+/// place; "-" to options.standard_output). Throws UsageError if `file` is
+/// the database `db` reads, or a companion of it (core/output_file.h).
 ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path& file, const ExportOptions& options);
 
 /// Where the exported data came from: the warehouse and its aigc_meta rows.
@@ -64,7 +68,8 @@ struct ExportSummary {
 /// checked and every file written under a temporary name first, and only
 /// when all succeeded are they renamed into place, the manifest last. A
 /// failure leaves DIR as it was. Throws UsageError for a --param no query
-/// takes or a required parameter left out.
+/// takes or a required parameter left out, or if a file would land on the
+/// database `db` reads (checked for every file before any query runs).
 ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog, const fs::path& dir,
                          const ExportOptions& options);
 

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/markup.h"
+#include "core/database.h"
 #include "core/output_file.h"
 #include "core/query_result.h"
 #include "core/report_charts.h"
@@ -425,7 +426,7 @@ HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse,
 
 HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                          const fs::path& file, const HtmlReportOptions& options) {
-  AtomicFile out(file);
+  OutputFile out(file, database_file(db), options.standard_output);
   auto summary = write_html_report(db, warehouse, catalog, out.stream(), options);
   out.commit();
   return summary;

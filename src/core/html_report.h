@@ -30,6 +30,8 @@ struct HtmlReportOptions {
   ParamArgs params;
   /// Shown in the header; the current time (UTC) when empty.
   std::string generated_at;
+  /// Where a file named "-" goes (write_html_report_file); null: "-" is refused.
+  std::ostream* standard_output = nullptr;
 };
 
 struct HtmlReportSummary {
@@ -45,9 +47,10 @@ struct HtmlReportSummary {
 HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                     std::ostream& out, const HtmlReportOptions& options);
 
-/// As write_html_report, into `file` under a temporary name renamed into
-/// place when complete (AtomicFile): a failure leaves no file behind and an
-/// older `file` untouched.
+/// As write_html_report, into `file` (an OutputFile: under a temporary name
+/// renamed into place when complete, so a failure leaves no file behind and
+/// an older `file` untouched). Throws UsageError if `file` is the database
+/// `db` reads or a companion of it.
 HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                          const fs::path& file, const HtmlReportOptions& options);
 

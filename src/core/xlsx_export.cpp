@@ -5,10 +5,15 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <cmath>
 #include <set>
 #include <utility>
 
+#include "core/database.h"
 #include "core/error.h"
 #include "core/export.h"
 #include "core/output_file.h"
@@ -98,40 +103,40 @@ class Workbook {
   lxw_workbook* wb_;
 };
 
-/// A temporary path beside `target`, removed on destruction unless
-/// commit() renamed it over `target`.
-class PendingFile {
+/// A private file for libxlsxwriter, which writes to a path: created in
+/// the system's temporary directory, removed on destruction. The workbook is
+/// then copied into the OutputFile, so the target is a regular file replaced
+/// atomically, a device or FIFO written in place, or standard output.
+class ScratchFile {
  public:
-  explicit PendingFile(fs::path target) : target_(std::move(target)) {
-    check_output_path(target_);
-    const fs::path dir = target_.parent_path().empty() ? fs::path(".") : target_.parent_path();
-    temp_ = dir / ("." + target_.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  }
-  ~PendingFile() {
-    if (committed_) return;
+  ScratchFile() {
     std::error_code ec;
-    fs::remove(temp_, ec);
+    fs::path dir = fs::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    std::string name = (dir / "aigc-xlsx-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw DataError("cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+    ::close(fd);
+    path_ = name;
   }
-  PendingFile(const PendingFile&) = delete;
-  PendingFile& operator=(const PendingFile&) = delete;
+  ~ScratchFile() {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
 
-  const fs::path& temp() const noexcept { return temp_; }
-  /// Syncs the written file to disk and renames it into place.
-  void commit() {
-    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-    const bool synced = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!synced) throw DataError("cannot write " + target_.string() + ": " + temp_.string() + " was not written");
-    std::error_code ec;
-    fs::rename(temp_, target_, ec);
-    if (ec) throw DataError("cannot move " + temp_.string() + " to " + target_.string() + ": " + ec.message());
-    committed_ = true;
+  const fs::path& path() const noexcept { return path_; }
+  /// Copies the file's bytes into `out`.
+  void copy_to(OutputFile& out) const {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) throw DataError("cannot read back the workbook from " + path_.string());
+    out.stream() << in.rdbuf();
+    if (in.bad()) throw DataError("cannot read back the workbook from " + path_.string());
   }
 
  private:
-  fs::path target_;
-  fs::path temp_;
-  bool committed_ = false;
+  fs::path path_;
 };
 
 /// Checks a libxlsxwriter call made while writing `what`.
@@ -259,14 +264,15 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& names, cons
 }
 
 XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, const fs::path& file,
-                        const ParamArgs& params) {
-  PendingFile pending(file);  // refuses a bad path before any query runs
+                        const ParamArgs& params, std::ostream* standard_output) {
+  OutputFile out(file, database_file(db), standard_output);  // refuses a bad path before any query runs
+  ScratchFile scratch;
   auto bound = bind_queries(db, queries, params);
   std::vector<std::string> names;
   for (const auto& b : bound) names.push_back(b.prepared.query().name);
   const auto sheets = sheet_names(names);
 
-  Workbook wb(pending.temp());
+  Workbook wb(scratch.path());
   Formats f;
   f.header = lxw().workbook_add_format(wb.get());
   lxw().format_set_bold(f.header);
@@ -334,7 +340,8 @@ XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, con
   if (!bound.empty()) lxw().worksheet_autofilter(index, 0, 0, static_cast<lxw_row_t>(bound.size()), 6);
 
   wb.close(file);
-  pending.commit();
+  scratch.copy_to(out);
+  out.commit();
   return summary;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,11 +47,14 @@ struct XlsxSummary {
 };
 
 /// Runs `queries` (each --param in `params` goes to those that take it) and
-/// writes the workbook to `file`: under a temporary name in the same
-/// directory, renamed into place once complete, so a failure leaves no file
-/// behind and an older `file` untouched. Throws UsageError for a bad --param
-/// or output path, DataError for a failing query or a write that fails.
+/// writes the workbook to `file` through an OutputFile: a regular file under
+/// a temporary name in the same directory, renamed into place once
+/// complete, so a failure leaves no file behind and an older `file`
+/// untouched; a device or FIFO in place; "-" to `standard_output` (null:
+/// "-" is refused). Throws UsageError for a bad --param or output path (the
+/// database `db` reads, or a companion of it, included), DataError for a
+/// failing query or a write that fails.
 XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, const fs::path& file,
-                        const ParamArgs& params);
+                        const ParamArgs& params, std::ostream* standard_output = nullptr);
 
 }  // namespace aigc

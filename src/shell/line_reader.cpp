@@ -1,5 +1,7 @@
 #include "shell/line_reader.h"
 
+#include <iostream>
+
 #include <histedit.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -105,6 +107,8 @@ char* LineReader::prompt_text(editline* el) { return self(el).prompt_.data(); }
 ReadResult LineReader::read(const std::string& prompt) {
   prompt_ = prompt;
   cancelled_ = false;
+  // Results go through std::cout's own buffer, the prompt through stdio's: both out before the prompt.
+  std::cout.flush();
   std::fflush(stdout);
   int count = 0;
   errno = 0;

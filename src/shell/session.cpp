@@ -139,10 +139,12 @@ const std::vector<DotCommand>& Session::dot_commands() {
       {".queries", "", "List the saved queries with their parameters", 0, 0, &Session::cmd_queries},
       {".run", "NAME [key=value ...]", "Run saved query NAME, setting parameters", 1, any_number, &Session::cmd_run},
       {".mode", "[FORMAT]", "Show or set the result format: table, csv, json, jsonl, markdown", 0, 1, &Session::cmd_mode},
-      {".output", "[FILE|stdout]", "Send results to FILE (replacing it), or back to the terminal", 0, 1,
+      {".output", "[FILE|stdout]", "Send results to FILE (replaced once complete: when output is switched or the shell ends), or back "
+       "to the terminal", 0, 1,
        &Session::cmd_output},
       {".export", "NAME FILE [key=value ...]",
-       "Write saved query NAME's result to FILE (format from .csv/.json/.md, else the mode)", 2, any_number,
+       "Write saved query NAME's result to FILE (format from .csv/.json/.md, else the mode; - for the current "
+       "output)", 2, any_number,
        &Session::cmd_export},
       {".timer", "on|off", "Show how long each statement took", 1, 1, &Session::cmd_timer},
       {".read", "FILE", "Run the statements and dot-commands in FILE (stops at the first error)", 1, 1,
@@ -172,7 +174,12 @@ std::string Session::help_text() {
 
 Session::Session(GuardedConnection& conn, QueryCatalog catalog, std::ostream& out, std::ostream& messages,
                  RenderOptions render)
-    : conn_(conn), catalog_(std::move(catalog)), default_out_(out), messages_(messages), render_(std::move(render)) {}
+    : conn_(conn),
+      catalog_(std::move(catalog)),
+      default_out_(out),
+      messages_(messages),
+      render_(std::move(render)),
+      warehouse_(database_file(conn.handle())) {}
 
 Session::~Session() = default;
 
@@ -182,6 +189,21 @@ void Session::execute(const Input& input) {
   else
     run_sql(input);
   out().flush();
+  check_output();
+}
+
+void Session::check_output() {
+  if (!output_file_ || output_file_->stream()) return;
+  // The OutputFile's commit says why (the system's reason); the file is left as it was.
+  std::unique_ptr<OutputFile> failed = std::move(output_file_);
+  failed->commit();
+  throw DataError("cannot write " + failed->named().string());
+}
+
+void Session::close_output() {
+  if (!output_file_) return;
+  std::unique_ptr<OutputFile> file = std::move(output_file_);
+  file->commit();
 }
 
 void Session::run_sql(const Input& input) {
@@ -350,18 +372,13 @@ void Session::cmd_mode(const std::vector<std::string>& args) {
 }
 
 void Session::cmd_output(const std::vector<std::string>& args) {
-  if (output_file_) {
-    output_file_->flush();
-    const bool ok = static_cast<bool>(*output_file_);
-    output_file_.reset();
-    if (!ok) throw DataError("writing " + output_path_ + " failed");
-  }
+  if (!args.empty() && args[0] != "stdout" && args[0] != "-")
+    check_output_path(args[0], warehouse_);  // a refused name keeps the current output
+  close_output();
   if (args.empty() || args[0] == "stdout" || args[0] == "-") return;
-  check_output_path(args[0]);
-  auto file = std::make_unique<std::ofstream>(args[0], std::ios::binary | std::ios::trunc);
-  if (!*file) throw DataError("cannot write " + args[0]);
-  output_file_ = std::move(file);
-  output_path_ = args[0];
+  // Written under a temporary name and renamed over FILE when output is
+  // switched again or the shell ends (a device or FIFO in place).
+  output_file_ = std::make_unique<OutputFile>(args[0], warehouse_);
 }
 
 void Session::cmd_export(const std::vector<std::string>& args) {
@@ -371,6 +388,7 @@ void Session::cmd_export(const std::vector<std::string>& args) {
   options.render = render_;
   options.render.format = format_for_extension(file).value_or(render_.format);
   options.params = parse_param_args({args.begin() + 2, args.end()});
+  options.standard_output = &out();  // ".export NAME -": where results go now
   ExportedQuery exported;
   {
     GuardedConnection::StatementScope scope(conn_);

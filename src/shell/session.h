@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/catalog.h"
+#include "core/output_file.h"
 #include "core/render.h"
 #include "core/sql_guard.h"
 #include "shell/completion.h"
@@ -80,6 +81,11 @@ class Session {
   /// .quit was given.
   bool quit_requested() const noexcept { return quit_; }
 
+  /// Ends a .output file: renames it into place. Called when the session
+  /// ends normally; a session destroyed without it (a script stopped by an
+  /// error) leaves the file as it was. Throws DataError if writing failed.
+  void close_output();
+
   /// What tab completion may offer; tables and columns are read from the
   /// database on first use and again after statements that may change them.
   const CompletionWords& completion_words();
@@ -90,7 +96,10 @@ class Session {
   static std::string help_text();
 
  private:
-  std::ostream& out() { return output_file_ ? *output_file_ : default_out_; }
+  std::ostream& out() { return output_file_ ? output_file_->stream() : default_out_; }
+  /// Throws DataError, naming the file and the system's reason, if writing
+  /// the current output has failed.
+  void check_output();
   /// The render options for the current output: cells are cut to the
   /// terminal's width on the terminal, never in a file.
   RenderOptions render_for_output() const;
@@ -114,8 +123,8 @@ class Session {
   std::ostream& default_out_;
   std::ostream& messages_;
   RenderOptions render_;
-  std::unique_ptr<std::ofstream> output_file_;
-  std::string output_path_;
+  fs::path warehouse_;  ///< the database file: never an output file
+  std::unique_ptr<OutputFile> output_file_;
   bool timer_ = false;
   bool quit_ = false;
   int read_depth_ = 0;
