@@ -10,7 +10,6 @@
 #include "core/error.h"
 
 int main(int argc, char** argv) {
-  aigc::configure_sqlite();
   CLI::App app{
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
       "The warehouse is built from the report's facts on first use; see 'aigc COMMAND --help'."};
@@ -29,6 +28,13 @@ int main(int argc, char** argv) {
   aigc::cmd::setup_shell(app, global);
   aigc::cmd::setup_check(app, global);
   aigc::cmd::setup_report(app, global);
+  // Runs after parsing and before the subcommand's callback, while SQLite is
+  // still unconfigured: only the bulk writers, which run the project's own
+  // SQL, go without the heap limit (and its cost on every allocation).
+  app.parse_complete_callback([&app] {
+    const bool bulk = app.got_subcommand("build") || app.got_subcommand("load") || app.got_subcommand("import");
+    aigc::configure_sqlite(bulk ? aigc::HeapLimit::none : aigc::HeapLimit::bounded);
+  });
 
   try {
     app.parse(argc, argv);

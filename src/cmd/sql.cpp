@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <iterator>
 #include <memory>
+#include <optional>
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
@@ -22,16 +22,19 @@ struct SqlCommandOptions {
   OutputFlags out;
   std::string output;
   bool write = false;
-  double timeout = 0;
+  std::optional<std::string> timeout;  ///< none: no limit
 };
 
-std::string read_sql(const std::string& arg) {
-  if (arg != "-") return arg;
+/// Standard input is read one statement at a time (see run_script_stream),
+/// so `yes 'SELECT 1;' | aigc sql` runs in constant memory.
+void check_stdin_is_not_a_terminal() {
   if (::isatty(STDIN_FILENO))
     throw UsageError("give the SQL as an argument or on standard input (for an interactive session: aigc shell)");
-  std::string text(std::istreambuf_iterator<char>(std::cin), {});
-  if (std::cin.bad()) throw DataError("cannot read SQL from standard input");
-  return text;
+}
+
+ScriptSummary run_sql(GuardedConnection& conn, const std::string& sql, std::ostream& out, const ScriptOptions& so) {
+  if (sql == "-") return run_script_stream(conn, std::cin, "standard input", out, so);
+  return run_script(conn, sql, out, so);
 }
 
 }  // namespace
@@ -46,7 +49,7 @@ void setup_sql(CLI::App& app, GlobalOptions& global) {
                   "statement succeeded)");
   add_csv_options(sub, opts->out);
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
-  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS (default: no limit)");
+  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
   sub->footer(R"(Statements run in order; each one that returns rows is printed. The first
 failing statement stops the run (exit status 1) and is named in the message,
 with its number and line; the statements after it do not run.
@@ -66,19 +69,19 @@ Examples:
   sub->callback([opts, &global] {
     ScriptOptions so;
     so.render = render_options(opts->out);
-    const auto timeout = timeout_from_seconds(opts->timeout);
+    const auto timeout = opts->timeout ? timeout_from_text(*opts->timeout) : std::chrono::milliseconds(0);
     const bool to_stdout = opts->output.empty() || opts->output == "-";
     if (!to_stdout) check_output_path(opts->output);
-    const std::string sql = read_sql(opts->sql);
+    if (opts->sql == "-") check_stdin_is_not_a_terminal();
     GuardedConnection conn(resolve_warehouse_path(global.db), opts->write ? Access::read_write : Access::read_only);
     conn.set_timeout(timeout);
     if (to_stdout) {
       if (so.render.format == Format::table) so.render.max_width = stdout_terminal_width();
-      run_script(conn, sql, std::cout, so);
+      run_sql(conn, opts->sql, std::cout, so);
       std::cout.flush();
     } else {
       AtomicFile file(opts->output);
-      run_script(conn, sql, file.stream(), so);
+      run_sql(conn, opts->sql, file.stream(), so);
       file.commit();
     }
   });

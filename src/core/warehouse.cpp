@@ -213,6 +213,7 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
   try {
     SQLite::Database db(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     sqlite3* h = db.getHandle();
+    harden_connection(h);
     // The file is private until renamed, so it needs no rollback journal: a
     // crash simply leaves a temporary file that the next build removes.
     exec(h, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF");
