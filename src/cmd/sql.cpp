@@ -56,8 +56,13 @@ with its number and line; the statements after it do not run.
 
 Without --write the warehouse is opened read-only and anything that could
 change it or touch another file is refused: INSERT, UPDATE, DELETE, CREATE,
-DROP, ALTER, ATTACH, VACUUM (also VACUUM INTO), PRAGMAs that set a value,
-and load_extension() (refused even with --write).
+DROP, ALTER, ATTACH, VACUUM, PRAGMAs that set a value. Refused even with
+--write: VACUUM INTO, load_extension(), fts3_tokenizer(), and setting
+trusted_schema, temp_store_directory or data_store_directory.
+
+Table output sizes its columns on the first 1,000 rows, then streams the
+rest (a longer text is cut with "..."); csv and json show every value.
+SQL from standard input runs one statement at a time (at most 1 MiB each).
 
 Examples:
   aigc sql "SELECT name_zh, name_en FROM firm ORDER BY firm_id LIMIT 5"
