@@ -50,6 +50,11 @@ std::int64_t count_rows(const test::fs::path& db, const std::string& table) {
   return d.execAndGet("SELECT count(*) FROM " + table).getInt64();
 }
 
+/// A copy of the warehouse file (the connection has committed everything).
+void fs_copy_for_attach(const test::fs::path& from, const test::fs::path& to) {
+  test::fs::copy_file(from, to, test::fs::copy_options::overwrite_existing);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -107,7 +112,7 @@ TEST_CASE("sql guard: ATTACH and VACUUM INTO cannot touch another file without -
   }
   SUBCASE("VACUUM INTO, which writes a file even on a read-only connection") {
     CHECK(contains(failure(conn, "VACUUM INTO '" + other.string() + "'"),
-                   "refused: VACUUM is not allowed in read-only mode (use --write to allow changes)"));
+                   "refused: VACUUM INTO is not allowed, even with --write"));
   }
   SUBCASE("VACUUM INTO later in a script: nothing before it is undone, nothing after it runs") {
     CHECK_THROWS_AS(run_csv(conn, "SELECT 1; VACUUM INTO '" + other.string() + "'; SELECT 2"), aigc::StatementError);
@@ -176,13 +181,16 @@ TEST_CASE("sql guard: pragmas that only read are allowed") {
   CHECK_FALSE(aigc::pragma_allowed_read_only("writable_schema", false));
 }
 
-TEST_CASE("sql guard: --write allows changes, ATTACH and VACUUM INTO") {
+TEST_CASE("sql guard: --write allows changes and ATTACH, but not VACUUM INTO") {
   Warehouse w;
   aigc::GuardedConnection conn(w.path, aigc::Access::read_write);
   const auto copy = w.dir / "copy.db";
   CHECK(run_csv(conn, "CREATE TABLE note (x); INSERT INTO note VALUES (1), (2); SELECT count(*) AS n FROM note") ==
         "n\n2\n");
-  CHECK(run_csv(conn, "VACUUM INTO '" + copy.string() + "'") == "");
+  // VACUUM INTO writes a file wherever it is told: refused even with --write.
+  CHECK(contains(failure(conn, "VACUUM INTO '" + copy.string() + "'"), "refused: VACUUM INTO is not allowed"));
+  CHECK(!test::fs::exists(copy));
+  fs_copy_for_attach(w.path, copy);
   CHECK(run_csv(conn, "ATTACH '" + copy.string() + "' AS c; SELECT count(*) AS n FROM c.note") == "n\n2\n");
   CHECK(count_rows(w.path, "note") == 2);
 }
@@ -381,7 +389,7 @@ TEST_CASE("aigc sql: without --write, changes and other files are refused with a
       {"CREATE TABLE t (a)", "aigc: refused: CREATE TABLE is not allowed in read-only mode (use --write"},
       {"ATTACH '" + other.string() + "' AS o",
        "aigc: refused: ATTACH is not allowed in read-only mode (use --write to allow changes)"},
-      {"VACUUM INTO '" + other.string() + "'", "aigc: refused: VACUUM is not allowed in read-only mode (use --write"},
+      {"VACUUM INTO '" + other.string() + "'", "aigc: refused: VACUUM INTO is not allowed, even with --write"},
       {"SELECT load_extension('x')", "aigc: refused: load_extension() is not allowed"},
       {"PRAGMA writable_schema=1", "aigc: refused: PRAGMA writable_schema = 1 is not allowed in read-only mode"},
       {"PRAGMA journal_mode=delete", "aigc: refused: PRAGMA journal_mode = delete is not allowed in read-only mode"},

@@ -87,6 +87,7 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (chdir(cwd.c_str()) != 0) _exit(127);
+    signal(SIGPIPE, SIG_DFL);  // an ignored signal would stay ignored across exec
     if (limits.file_size_limit > 0) {
       // An ignored signal stays ignored across exec: writes then fail with EFBIG.
       signal(SIGXFSZ, SIG_IGN);
@@ -103,9 +104,10 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   close(err_pipe[1]);
 
   RunResult r;
-  std::size_t written = 0;
+  std::uint64_t written = 0;
   int in_fd = in_pipe[1];
-  if (input.empty()) {
+  const std::uint64_t input_total = input.size() * limits.input_repeat;
+  if (input_total == 0) {
     close(in_fd);
     in_fd = -1;
   } else {
@@ -137,9 +139,10 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
     if (ready < 0) break;
     if (ready == 0) continue;  // the kill deadline came first
     if (in_i >= 0 && (fds[in_i].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      ssize_t w = write(in_fd, input.data() + written, input.size() - written);
+      const std::size_t at = written % input.size();
+      ssize_t w = write(in_fd, input.data() + at, input.size() - at);
       if (w > 0) written += static_cast<std::size_t>(w);
-      if (w < 0 || written == input.size()) {
+      if (w < 0 || written == input_total) {
         close(in_fd);
         in_fd = -1;
       }
@@ -163,7 +166,9 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   if (out_pipe[0] >= 0) close(out_pipe[0]);
   close(err_pipe[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  r.max_rss_kb = usage.ru_maxrss;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }

@@ -31,6 +31,7 @@ struct RunResult {
   int status = -1;  ///< exit code, or 128+signal
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  ///< the process's peak resident memory (getrusage), in KiB
   /// Everything, for doctest's INFO() when an assertion fails.
   std::string describe() const;
 };
@@ -42,6 +43,9 @@ struct RunLimits {
   /// Non-zero: RLIMIT_FSIZE in bytes, so a write past it fails with EFBIG as
   /// on a full disk (SIGXFSZ is ignored so the process sees the error).
   std::uint64_t file_size_limit = 0;
+  /// Standard input is `input` this many times over (an input too large to
+  /// hold twice in the test, or endless with kill_after).
+  std::uint64_t input_repeat = 1;
 };
 
 /// Where a run's standard output goes, for the tests of a failing stdout.

@@ -107,7 +107,6 @@ int main(int argc, char** argv) {
   // the command's own (which would only be its consequence).
   auto finish = [&](int status) { return checked_stdout.verdict().value_or(status); };
 
-  aigc::configure_sqlite();
   CLI::App app{
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
       "The warehouse is built from the report's facts on first use; see 'aigc COMMAND --help'."};
@@ -120,7 +119,12 @@ int main(int argc, char** argv) {
   // Runs after parsing, before any command's callback. An empty --db is a
   // mistake (an unset shell variable), not a request for the default; an
   // empty AIGC_DB counts as unset, as XDG_DATA_HOME does.
-  app.parse_complete_callback([&global, db_option] {
+  app.parse_complete_callback([&app, &global, db_option] {
+    // SQLite is configured here, after parsing and before any command runs:
+    // only the bulk writers, which run the project's own SQL, go without the
+    // heap limit (and its cost on every allocation).
+    const bool bulk = app.got_subcommand("build") || app.got_subcommand("load") || app.got_subcommand("import");
+    aigc::configure_sqlite(bulk ? aigc::HeapLimit::none : aigc::HeapLimit::bounded);
     if (db_option->count() > 0) {
       if (global.db.empty()) throw aigc::UsageError("--db: the warehouse path is empty");
       check_warehouse_path(global.db, "--db " + global.db);

@@ -1,5 +1,7 @@
 #include "cmd/progress.h"
 
+#include <algorithm>
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -21,7 +23,8 @@ std::chrono::milliseconds progress_delay() {
   if (env == nullptr || *env == '\0') return std::chrono::seconds(1);
   char* end = nullptr;
   const long ms = std::strtol(env, &end, 10);
-  return (*end == '\0' && ms >= 0) ? std::chrono::milliseconds(ms) : std::chrono::seconds(1);
+  // Capped at a day: a huge value would overflow the clock when added to now.
+  return (*end == '\0' && ms >= 0) ? std::chrono::milliseconds(std::min(ms, 86'400'000L)) : std::chrono::seconds(1);
 }
 
 }  // namespace

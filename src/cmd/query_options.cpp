@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace aigc::cmd {
@@ -45,7 +46,12 @@ int stdout_terminal_width() {
   if (!::isatty(STDOUT_FILENO)) return 0;
   winsize ws{};
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) return std::atoi(c);
+  if (const char* c = std::getenv("COLUMNS"); c && *c) {
+    // strtol, not atoi: a huge value must not overflow an int.
+    char* end = nullptr;
+    const long n = std::strtol(c, &end, 10);
+    if (*end == '\0' && n > 0) return static_cast<int>(std::min(n, 10000L));
+  }
   return 80;
 }
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <exception>
 #include <memory>
+#include <optional>
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
@@ -27,7 +28,7 @@ namespace {
 
 struct ShellCommandOptions {
   bool write = false;
-  double timeout = 0;
+  std::optional<std::string> timeout;  ///< none: no limit
   OutputFlags out;
   std::string queries;
 };
@@ -81,7 +82,13 @@ void run_interactive(shell::Session& session, GuardedConnection& conn) {
       assembler.clear();
       continue;
     }
-    auto input = assembler.add_line(read.text, ++line_number);
+    std::optional<shell::Input> input;
+    try {
+      input = assembler.add_line(read.text, ++line_number);
+    } catch (const Error& e) {  // a statement over the length limit: it is dropped, the session goes on
+      print_error(e.what());
+      continue;
+    }
     if (!input) continue;
     std::string entry = input->text;
     while (!entry.empty() && entry.back() == '\n') entry.pop_back();
@@ -116,7 +123,7 @@ void setup_shell(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ShellCommandOptions>();
   auto* sub = app.add_subcommand("shell", "Explore the warehouse with SQL and saved queries (read-only unless --write)");
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
-  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS (default: no limit)");
+  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
   add_format_option(sub, opts->out, "table");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);
@@ -137,7 +144,7 @@ Examples:
   sub->callback([opts, &global] {
     RenderOptions render = render_options(opts->out);
     if (render.format == Format::table) render.max_width = stdout_terminal_width();
-    const auto timeout = timeout_from_seconds(opts->timeout);
+    const auto timeout = opts->timeout ? timeout_from_text(*opts->timeout) : std::chrono::milliseconds(0);
     GuardedConnection conn(resolve_warehouse_path(global.db), opts->write ? Access::read_write : Access::read_only);
     conn.set_timeout(timeout);
     shell::Session session(conn, QueryCatalog::resolve(opts->queries), std::cout, std::cerr, render);

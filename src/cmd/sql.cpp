@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <iterator>
 #include <memory>
+#include <optional>
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
@@ -22,16 +22,19 @@ struct SqlCommandOptions {
   OutputFlags out;
   std::string output;
   bool write = false;
-  double timeout = 0;
+  std::optional<std::string> timeout;  ///< none: no limit
 };
 
-std::string read_sql(const std::string& arg) {
-  if (arg != "-") return arg;
+/// Standard input is read one statement at a time (see run_script_stream),
+/// so `yes 'SELECT 1;' | aigc sql` runs in constant memory.
+void check_stdin_is_not_a_terminal() {
   if (::isatty(STDIN_FILENO))
     throw UsageError("give the SQL as an argument or on standard input (for an interactive session: aigc shell)");
-  std::string text(std::istreambuf_iterator<char>(std::cin), {});
-  if (std::cin.bad()) throw DataError("cannot read SQL from standard input");
-  return text;
+}
+
+ScriptSummary run_sql(GuardedConnection& conn, const std::string& sql, std::ostream& out, const ScriptOptions& so) {
+  if (sql == "-") return run_script_stream(conn, std::cin, "standard input", out, so);
+  return run_script(conn, sql, out, so);
 }
 
 }  // namespace
@@ -46,15 +49,20 @@ void setup_sql(CLI::App& app, GlobalOptions& global) {
                   "only when every statement succeeded; a device or pipe is written in place; never the warehouse)");
   add_csv_options(sub, opts->out);
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
-  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS (default: no limit)");
+  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
   sub->footer(R"(Statements run in order; each one that returns rows is printed. The first
 failing statement stops the run (exit status 1) and is named in the message,
 with its number and line; the statements after it do not run.
 
 Without --write the warehouse is opened read-only and anything that could
 change it or touch another file is refused: INSERT, UPDATE, DELETE, CREATE,
-DROP, ALTER, ATTACH, VACUUM (also VACUUM INTO), PRAGMAs that set a value,
-and load_extension() (refused even with --write).
+DROP, ALTER, ATTACH, VACUUM, PRAGMAs that set a value. Refused even with
+--write: VACUUM INTO, load_extension(), fts3_tokenizer(), and setting
+trusted_schema, temp_store_directory or data_store_directory.
+
+Table output sizes its columns on the first 1,000 rows, then streams the
+rest (a longer text is cut with "..."); csv and json show every value.
+SQL from standard input runs one statement at a time (at most 1 MiB each).
 
 Examples:
   aigc sql "SELECT name_zh, name_en FROM firm ORDER BY firm_id LIMIT 5"
@@ -66,20 +74,20 @@ Examples:
   sub->callback([opts, &global, sub] {
     ScriptOptions so;
     so.render = render_options(opts->out);
-    const auto timeout = timeout_from_seconds(opts->timeout);
+    const auto timeout = opts->timeout ? timeout_from_text(*opts->timeout) : std::chrono::milliseconds(0);
     const auto warehouse = resolve_warehouse_path(global.db);
     const bool to_stdout = sub->count("--output") == 0 || opts->output == "-";
     if (!to_stdout) check_output_path(opts->output, warehouse);  // before the warehouse is opened (or built)
-    const std::string sql = read_sql(opts->sql);
+    if (opts->sql == "-") check_stdin_is_not_a_terminal();
     GuardedConnection conn(warehouse, opts->write ? Access::read_write : Access::read_only);
     conn.set_timeout(timeout);
     if (to_stdout) {
       if (so.render.format == Format::table) so.render.max_width = stdout_terminal_width();
-      run_script(conn, sql, std::cout, so);
+      run_sql(conn, opts->sql, std::cout, so);
       std::cout.flush();
     } else {
       OutputFile file(opts->output, warehouse, &std::cout);
-      run_script(conn, sql, file.stream(), so);
+      run_sql(conn, opts->sql, file.stream(), so);
       file.commit();
     }
   });

@@ -977,6 +977,7 @@ std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostrea
   // The listing is itself a result set, so it goes through the one renderer
   // and looks like every other result in every format.
   SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE);
+  harden_connection(mem.getHandle());
   mem.exec("CREATE TABLE q (name TEXT, title TEXT, scope TEXT, parameters TEXT, section TEXT)");
   SQLite::Statement insert(mem, "INSERT INTO q VALUES (?, ?, ?, ?, ?)");
   for (const auto& saved : catalog.queries()) {

@@ -617,6 +617,7 @@ void render_check_report(const CheckReport& report, std::ostream& out, const Ren
   // The renderer reads rows from a statement: the findings go through a
   // table in a private in-memory database.
   SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  harden_connection(mem.getHandle());
   mem.exec(
       "CREATE TABLE finding (seq INTEGER PRIMARY KEY, \"check\" TEXT, status TEXT, \"table\" TEXT, \"key\" TEXT, "
       "source TEXT, detail TEXT, known_gap TEXT)");

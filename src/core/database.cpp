@@ -37,6 +37,7 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   try {
     try {
       SQLite::Database db(path, flags, busy_timeout_ms());
+      harden_connection(db.getHandle());
       // Reading the schema is the first thing that touches the file's content:
       // it turns "file is not a database" into an error here, with the path.
       db.exec("SELECT count(*) FROM sqlite_schema");
@@ -50,9 +51,11 @@ SQLite::Database open_database(const fs::path& path, Access access) {
     // read of a read-write one does, restoring the file as it was.
     {
       SQLite::Database recover(path, SQLite::OPEN_READWRITE, busy_timeout_ms());
+      harden_connection(recover.getHandle());
       recover.exec("SELECT count(*) FROM sqlite_schema");
     }
     SQLite::Database db(path, flags, busy_timeout_ms());
+    harden_connection(db.getHandle());
     db.exec("SELECT count(*) FROM sqlite_schema");
     db.exec("PRAGMA foreign_keys = ON");
     return db;
@@ -111,7 +114,33 @@ std::string explain_sqlite_error(sqlite3* db) {
   return explain_sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sqlite3_system_errno(db));
 }
 
-void configure_sqlite() { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+void configure_sqlite(HeapLimit heap) {
+  // SQLite enforces a heap limit only while it counts its memory, and
+  // counting takes a global mutex on every allocation: the bulk writers,
+  // which run only the project's own SQL, do without both.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, heap == HeapLimit::bounded ? 1 : 0);
+  if (heap == HeapLimit::bounded) sqlite3_hard_heap_limit64(kSqliteHeapLimit);
+}
+
+void harden_connection(sqlite3* db) {
+  struct Setting {
+    int option;
+    int value;
+    const char* what;
+  };
+  static constexpr Setting settings[] = {
+      {SQLITE_DBCONFIG_DEFENSIVE, 1, "switch on SQLite's defensive mode"},
+      {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "stop trusting the schema"},
+      {SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, "switch off fts3_tokenizer()"},
+      {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "switch off extension loading"},
+  };
+  for (const auto& s : settings) {
+    int now = -1;
+    if (sqlite3_db_config(db, s.option, s.value, &now) != SQLITE_OK || now != s.value)
+      throw DataError(std::string("cannot ") + s.what + ": " + sqlite3_errmsg(db));
+  }
+  for (const auto& l : kSqlLimits) sqlite3_limit(db, l.id, l.value);
+}
 
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";

@@ -7,8 +7,8 @@
 // in CSV and JSON.
 //
 // CSV, JSON and markdown stream: one reused buffer per stream, no per-row
-// allocation once the buffers have grown. The table buffers every cell to
-// size its columns.
+// allocation once the buffers have grown. The table buffers its first 1,000
+// rows to size its columns, then streams the rest (render_table).
 #include "core/render.h"
 
 #include <utf8proc.h>
@@ -225,40 +225,68 @@ std::vector<std::size_t> fit_widths(std::vector<std::size_t> widths, const std::
   return widths;
 }
 
+/// The table sizes its columns on the rows it has seen before it prints
+/// anything: the first kAlignRows rows, or fewer if they take more than
+/// kAlignBytes. Later rows stream through with the same widths, so an
+/// endless or huge result takes bounded memory; a later text wider than its
+/// column is cut with "…", a later number wider than its column is shown
+/// whole and widens its line (CSV and JSON show every value in full).
+constexpr std::uint64_t kAlignRows = 1000;
+constexpr std::size_t kAlignBytes = 16u << 20;
+
 std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
   struct Stored {
     std::string text;
     int type;
   };
-  std::vector<Stored> cells;  // row-major, ncols per row, header first
-  std::vector<std::size_t> widths(static_cast<std::size_t>(ncols), 0);
-  std::vector<bool> numeric(static_cast<std::size_t>(ncols), true);
-  std::vector<bool> seen_value(static_cast<std::size_t>(ncols), false);
+  const auto columns = static_cast<std::size_t>(ncols);
+  std::vector<Stored> cells;  // row-major, ncols per row, header first: the rows that size the columns
+  std::vector<std::size_t> widths(columns, 0);
+  std::vector<bool> numeric(columns, true);
+  std::vector<bool> seen_value(columns, false);
   for (int i = 0; i < ncols; ++i) {
     Stored s{{}, SQLITE_TEXT};
     append_display_text(s.text, column_name(stmt, i));
     cells.push_back(std::move(s));
   }
   CellScratch scratch;
-  std::uint64_t rows = 0;
-  while (step(stmt)) {
-    ++rows;
+  // Reads the current row into `row` (ncols cells, reused).
+  auto read_row = [&](Stored* row) {
     for (int i = 0; i < ncols; ++i) {
       Cell c = read_cell(stmt, i, scratch);
-      Stored s{{}, c.type};
+      Stored& s = row[i];
+      s.type = c.type;
+      s.text.clear();
       if (c.type == SQLITE_NULL) {
         s.text = options.null_text;
       } else if (c.type == SQLITE_BLOB) {
-        s.text = "X'" + std::string(c.text) + "'";
+        s.text += "X'";
+        s.text += c.text;
+        s.text += '\'';
       } else {
         append_display_text(s.text, c.text);
       }
-      const auto col = static_cast<std::size_t>(i);
-      if (c.type != SQLITE_NULL) {
+    }
+  };
+  std::uint64_t rows = 0;
+  std::size_t buffered_bytes = 0;
+  bool more = false;  // a row beyond the sizing rows is waiting in `stmt`
+  while (true) {
+    if (!step(stmt)) break;
+    if (rows == kAlignRows || buffered_bytes > kAlignBytes) {
+      more = true;
+      break;
+    }
+    ++rows;
+    cells.resize(cells.size() + columns);
+    Stored* row = &cells[cells.size() - columns];
+    read_row(row);
+    for (std::size_t col = 0; col < columns; ++col) {
+      buffered_bytes += row[col].text.size();
+      if (row[col].type != SQLITE_NULL) {
         seen_value[col] = true;
-        if (!is_number(c.type)) numeric[col] = false;
+        if (!is_number(row[col].type)) numeric[col] = false;
       }
-      cells.push_back(std::move(s));
     }
   }
   std::vector<std::size_t> number_widths(widths.size(), 0);
@@ -277,26 +305,40 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
   for (auto w : widths) border.append(w + 2, '-') += '+';
   border += '\n';
 
-  line = border;
-  for (std::size_t k = 0; k < cells.size(); ++k) {
-    const std::size_t col = k % widths.size();
-    const Stored& s = cells[k];
-    const bool header = k < widths.size();
-    // Numbers right, text left; NULL and the header follow their column.
-    const bool column_numeric = numeric_column[col];
-    const bool right = header || s.type == SQLITE_NULL ? column_numeric : is_number(s.type);
-    std::string shown = fit_to_width(s.text, widths[col]);
-    const std::size_t gap = widths[col] - display_width(shown);
-    line += col == 0 ? "| " : " ";
-    if (right) pad(line, gap);
-    line += shown;
-    if (!right) pad(line, gap);
-    line += " |";
-    if (col + 1 == widths.size()) {
-      line += '\n';
-      if (header) line += border;
-      if (line.size() > kFlushAt) write(out, line);
+  bool streaming = false;  // printing rows that did not size the columns
+  auto append_row = [&](const Stored* row, bool header) {
+    for (std::size_t col = 0; col < columns; ++col) {
+      const Stored& s = row[col];
+      // Numbers right, text left; NULL and the header follow their column.
+      const bool column_numeric = numeric_column[col];
+      const bool right = header || s.type == SQLITE_NULL ? column_numeric : is_number(s.type);
+      // A streamed number wider than its column is shown whole (that row
+      // grows): a cut number would read as a different number.
+      std::string shown = streaming && is_number(s.type) ? s.text : fit_to_width(s.text, widths[col]);
+      const std::size_t shown_width = display_width(shown);
+      const std::size_t gap = widths[col] > shown_width ? widths[col] - shown_width : 0;
+      line += col == 0 ? "| " : " ";
+      if (right) pad(line, gap);
+      line += shown;
+      if (!right) pad(line, gap);
+      line += " |";
     }
+    line += '\n';
+    if (header) line += border;
+    if (line.size() > kFlushAt) write(out, line);
+  };
+  line = border;
+  for (std::size_t k = 0; k < cells.size(); k += columns) append_row(&cells[k], k == 0);
+  cells.clear();
+  cells.shrink_to_fit();
+  if (more) {
+    std::vector<Stored> row(columns);
+    streaming = true;
+    do {
+      ++rows;
+      read_row(row.data());
+      append_row(row.data(), false);
+    } while (step(stmt));
   }
   line += border;
   write(out, line);

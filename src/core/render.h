@@ -36,8 +36,10 @@ struct RenderOptions {
 
 /// Steps `stmt` to completion and writes every row in the chosen format.
 /// Returns the number of rows. Throws DataError with SQLite's message if a
-/// step fails (e.g. interrupted). The table format buffers rows to size its
-/// columns; the others stream.
+/// step fails (e.g. interrupted). The table format sizes its columns on the
+/// first 1,000 rows (fewer if they exceed 16 MiB) and streams the rest with
+/// those widths, cutting a wider text with "…" (a wider number is shown
+/// whole, its line grows); the others stream.
 std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options);
 
 /// Number of terminal cells `text` takes (East Asian wide characters count 2,

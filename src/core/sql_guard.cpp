@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <climits>
 #include <cmath>
 #include <cstdio>
 
 #include "core/loader.h"
+#include "core/statement_scanner.h"
 #include "core/warehouse.h"
 
 namespace aigc {
@@ -86,6 +89,67 @@ std::string describe_action(int action, std::string_view a) {
   return "this statement";
 }
 
+/// Why SQL may never call the function `name` (lower case), or null if it may.
+const char* refused_function(std::string_view name) {
+  struct Refusal {
+    std::string_view name;
+    const char* why;
+  };
+  static constexpr std::array<Refusal, 6> refused{{
+      // With two arguments it installs a tokenizer from a BLOB taken as a
+      // C pointer (SQL can crash aigc); with one it prints a code address.
+      {"fts3_tokenizer", "it reads and writes C pointers"},
+      // The sqlite3 shell's file functions: not in aigc's SQLite, refused in
+      // case a future build adds them.
+      {"readfile", "SQL never reads files"},
+      {"writefile", "SQL never writes files"},
+      {"edit", "SQL never starts programs"},
+      // R-tree debugging functions that decode a node BLOB the caller supplies.
+      {"rtreenode", "it decodes raw R-tree pages"},
+      {"rtreedepth", "it decodes raw R-tree pages"},
+  }};
+  for (const auto& r : refused)
+    if (r.name == name) return r.why;
+  return nullptr;
+}
+
+/// Why no SQL may set the pragma `name` (lower case), or null if --write may.
+const char* refused_pragma_setting(std::string_view name) {
+  if (name == "trusted_schema")
+    return "the schema stays untrusted, so a view or trigger in the file cannot call unsafe functions";
+  if (name == "temp_store_directory" || name == "data_store_directory")
+    return "SQL never chooses where files are written";
+  return nullptr;
+}
+
+/// Whether `sql`, which prepared as a VACUUM, is VACUUM [schema] INTO file.
+bool is_vacuum_into(std::string_view sql) {
+  std::size_t i = skip_sql_blanks(sql);
+  auto word_at = [&](std::size_t at) {
+    std::string w;
+    while (at < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[at])) || sql[at] == '_'))
+      w += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at++])));
+    return std::pair{w, at};
+  };
+  auto [first, after_first] = word_at(i);
+  if (first != "VACUUM") return false;
+  i = skip_sql_blanks(sql, after_first);
+  for (int token = 0; token < 2 && i < sql.size(); ++token) {
+    auto [w, after] = word_at(i);
+    if (w == "INTO") return true;
+    if (w.empty()) {  // a quoted schema name: skip to its closing quote
+      const char open = sql[i];
+      const char close = open == '[' ? ']' : open;
+      if (open != '"' && open != '`' && open != '[' && open != '\'') return false;
+      auto end = sql.find(close, i + 1);
+      if (end == std::string_view::npos) return false;
+      after = end + 1;
+    }
+    i = skip_sql_blanks(sql, after);
+  }
+  return false;
+}
+
 }  // namespace
 
 Prepared& Prepared::operator=(Prepared&& other) noexcept {
@@ -142,8 +206,28 @@ std::string timeout_message(std::chrono::milliseconds limit) {
 }
 
 std::chrono::milliseconds timeout_from_seconds(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) throw UsageError("--timeout must be a number of seconds, 0 or more");
-  return std::chrono::milliseconds(std::llround(seconds * 1000.0));
+  if (!std::isfinite(seconds) || seconds <= 0)
+    throw UsageError("--timeout must be a positive number of seconds, such as 5 or 0.5");
+  // Clamped both ways: a deadline past ~292 years from now overflows the
+  // clock's nanoseconds (it would stop the query at once), and under 1 ms
+  // would round to 0, which means no limit.
+  const double ms = std::min(seconds, static_cast<double>(kMaxTimeoutSeconds)) * 1000.0;
+  return std::chrono::milliseconds(std::max(1LL, std::llround(ms)));
+}
+
+std::chrono::milliseconds timeout_from_text(std::string_view text) {
+  const std::string s(text);
+  const char* begin = s.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double seconds = std::strtod(begin, &end);
+  // strtod alone would take "nan", "inf", hexadecimal and leading blanks.
+  const bool plain = !s.empty() && s.find_first_not_of("0123456789.eE+-") == std::string::npos;
+  if (!plain || end == begin || *end != '\0')
+    throw UsageError("--timeout " + quote_literal(s) + ": not a number of seconds (such as 5 or 0.5)");
+  // ERANGE for a huge value is fine (clamped next); for a tiny one, strtod
+  // returns a number near 0, which the next call rounds up to 1 ms.
+  return timeout_from_seconds(seconds);
 }
 
 GuardedConnection::GuardedConnection(const fs::path& path, Access access)
@@ -183,15 +267,32 @@ GuardedConnection::StatementScope::StatementScope(GuardedConnection& conn) : con
 }
 
 Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed) {
-  if (sql.size() > static_cast<std::size_t>(INT_MAX)) throw UsageError("SQL text too large");
+  // SQLite refuses a buffer longer than SQLITE_LIMIT_SQL_LENGTH even when
+  // its first statement is short: give it no more than one statement may
+  // take, and what follows is prepared on the next call.
+  const std::size_t given = std::min(sql.size(), kMaxStatementBytes);
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   preparing_ = sql;
-  int rc = sqlite3_prepare_v3(handle(), sql.data(), static_cast<int>(sql.size()), 0, &raw, &tail);
+  int rc = sqlite3_prepare_v3(handle(), sql.data(), static_cast<int>(given), 0, &raw, &tail);
   preparing_ = {};
   Prepared stmt(raw);
-  *consumed = tail ? static_cast<std::size_t>(tail - sql.data()) : sql.size();
-  if (rc != SQLITE_OK) throw DataError(explain_failure(sqlite3_errmsg(handle())));
+  *consumed = tail ? static_cast<std::size_t>(tail - sql.data()) : given;
+  if (rc != SQLITE_OK) {
+    if (given < sql.size() && first_statement_length(sql) > kMaxStatementBytes)
+      throw DataError("the statement is longer than " + std::to_string(kMaxStatementBytes) +
+                      " bytes (1 MiB), the limit for one statement");
+    throw DataError(explain_failure(sqlite3_errmsg(handle())));
+  }
+  if (given < sql.size() && *consumed == given && first_statement_length(sql) > given)
+    throw DataError("the statement is longer than " + std::to_string(kMaxStatementBytes) +
+                    " bytes (1 MiB), the limit for one statement");
+  if (stmt && is_vacuum_into(sql.substr(0, *consumed))) {
+    // VACUUM INTO writes a whole new database file wherever it is told, which
+    // --write (changing the warehouse) does not cover.
+    throw DataError("refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
+                    "warehouse, copy its file");
+  }
   if (stmt && access_ == Access::read_only && !sqlite3_stmt_readonly(stmt.get())) {
     // The authorizer let it through, yet it would write: VACUUM, or VACUUM
     // INTO, which creates a file even on a read-only connection.
@@ -222,8 +323,18 @@ int GuardedConnection::deny(std::string message) {
 int GuardedConnection::authorize(void* self_ptr, int action, const char* a, const char* b, const char*, const char*) {
   auto* self = static_cast<GuardedConnection*>(self_ptr);
   const std::string_view arg1 = text_or_empty(a), arg2 = text_or_empty(b);
-  if (action == SQLITE_FUNCTION && lower(arg2) == "load_extension")
-    return self->deny("load_extension() is not allowed: aigc never loads SQLite extensions, even with --write");
+  if (action == SQLITE_FUNCTION) {
+    const std::string name = lower(arg2);
+    if (name == "load_extension")
+      return self->deny("load_extension() is not allowed: aigc never loads SQLite extensions, even with --write");
+    if (const char* why = refused_function(name))
+      return self->deny(name + "() is not allowed, even with --write: " + why);
+  }
+  if (action == SQLITE_PRAGMA && b != nullptr) {
+    const std::string name = lower(arg1);
+    if (const char* why = refused_pragma_setting(name))
+      return self->deny("PRAGMA " + name + " = " + std::string(arg2) + " is not allowed, even with --write: " + why);
+  }
   if (self->access_ == Access::read_write) return SQLITE_OK;
   const std::string hint(write_hint);
   switch (action) {

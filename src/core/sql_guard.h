@@ -130,9 +130,19 @@ std::size_t skip_sql_blanks(std::string_view sql, std::size_t from = 0);
 /// "query stopped after 2 s (--timeout)", "query stopped after 0.5 s (--timeout)".
 std::string timeout_message(std::chrono::milliseconds limit);
 
-/// --timeout's SECONDS (fractions allowed; 0: no limit) as a duration.
-/// Throws UsageError for a negative or non-finite number.
+/// The longest --timeout: about 31 years. Larger values are clamped to it
+/// (a longer deadline would overflow the clock).
+inline constexpr long long kMaxTimeoutSeconds = 1'000'000'000;
+
+/// --timeout's SECONDS (fractions allowed) as a duration of at least 1 ms,
+/// at most kMaxTimeoutSeconds. Throws UsageError for 0, a negative or a
+/// non-finite number.
 std::chrono::milliseconds timeout_from_seconds(double seconds);
+
+/// --timeout's text as given: a plain decimal number ("5", "0.5", "1e3").
+/// Throws UsageError naming the text for anything else (empty, "nan",
+/// "inf", "5s", "0x10") and for what timeout_from_seconds() refuses.
+std::chrono::milliseconds timeout_from_text(std::string_view text);
 
 /// Whether `name` (lower case) is a pragma that read-only mode allows, given
 /// whether it came with an argument. Exposed for tests.

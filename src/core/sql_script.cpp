@@ -1,6 +1,9 @@
 #include "core/sql_script.h"
 
 #include <algorithm>
+#include <istream>
+
+#include "core/statement_scanner.h"
 
 namespace aigc {
 
@@ -19,17 +22,10 @@ std::string_view trim_right(std::string_view s) {
 /// results follow each other directly, one document after the other.
 bool separates_results(Format f) { return f == Format::table || f == Format::markdown; }
 
-/// Where the statement starting at `start` ends (after its ';'), by
-/// sqlite3_complete: used when it failed to prepare, so SQLite's tail
-/// pointer is unreliable. Only runs on that error path.
+/// Where the statement starting at `start` ends (after its ';'): used when
+/// it failed to prepare, so SQLite's tail pointer is unreliable.
 std::size_t statement_end(std::string_view rest, std::size_t start) {
-  std::string text;
-  for (std::size_t i = start; i < rest.size(); ++i) {
-    if (rest[i] != ';') continue;
-    text.assign(rest.substr(start, i + 1 - start));
-    if (sqlite3_complete(text.c_str())) return i + 1;
-  }
-  return rest.size();
+  return start + first_statement_length(rest.substr(start));
 }
 
 }  // namespace
@@ -102,7 +98,7 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     StatementOutcome outcome{info};
     try {
       if (sqlite3_column_count(stmt.get()) > 0) {
-        if (summary.results > 0 && separates_results(options.render.format)) out << "\n";
+        if (summary.results + options.prior_results > 0 && separates_results(options.render.format)) out << "\n";
         outcome.rows = render_statement(stmt.get(), out, options.render);
         outcome.has_columns = true;
         ++summary.results;
@@ -120,6 +116,40 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     ++summary.statements;
     if (options.on_statement) options.on_statement(outcome);
   }
+  return summary;
+}
+
+ScriptSummary run_script_stream(GuardedConnection& conn, std::istream& in, std::string_view source, std::ostream& out,
+                                const ScriptOptions& options) {
+  ScriptSummary summary;
+  ScriptOptions next = options;
+  StatementScanner scanner;
+  std::string text;  // the statement being read: at most kMaxStatementBytes
+  auto run = [&] {
+    const ScriptSummary done = run_script(conn, text, out, next);
+    summary.statements += done.statements;
+    summary.results += done.results;
+    next.first_ordinal += done.statements;
+    next.prior_results += done.results;
+    next.first_line += static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    text.clear();
+  };
+  std::streambuf* buf = in.rdbuf();
+  for (int c = buf->sbumpc(); c != std::char_traits<char>::eof(); c = buf->sbumpc()) {
+    text += static_cast<char>(c);
+    if (scanner.feed(static_cast<char>(c))) {
+      run();
+    } else if (text.size() > kMaxStatementBytes) {
+      const std::size_t start = skip_sql_blanks(text);
+      const std::size_t line =
+          next.first_line + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(start), '\n'));
+      throw DataError(std::string(source) + ", line " + std::to_string(line) + ": statement " +
+                      std::to_string(next.first_ordinal) + " is longer than " + std::to_string(kMaxStatementBytes) +
+                      " bytes (1 MiB), the limit for one statement; does a ';' end each statement?");
+    }
+  }
+  if (in.bad()) throw DataError("cannot read SQL from " + std::string(source));
+  if (!is_blank_sql(text)) run();
   return summary;
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -53,6 +54,7 @@ struct ScriptOptions {
   RenderOptions render;
   std::size_t first_line = 1;     ///< line number of the script's first line in its source
   std::size_t first_ordinal = 1;  ///< ordinal of the script's first statement
+  std::size_t prior_results = 0;  ///< results already rendered to `out` (a blank line goes before the next one)
   /// Called after each statement that ran (the shell's .timer).
   std::function<void(const StatementOutcome&)> on_statement;
 };
@@ -68,6 +70,13 @@ struct ScriptSummary {
 /// StatementError; earlier statements' effects stay.
 ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ostream& out,
                          const ScriptOptions& options = {});
+
+/// run_script() on SQL read from `in` (named `source` in messages, e.g.
+/// "standard input") one statement at a time, each run as soon as its ';'
+/// arrives: an endless input runs in constant memory. A statement longer
+/// than kMaxStatementBytes throws DataError naming the limit.
+ScriptSummary run_script_stream(GuardedConnection& conn, std::istream& in, std::string_view source, std::ostream& out,
+                                const ScriptOptions& options = {});
 
 /// Whether `sql` holds nothing but whitespace and comments.
 bool is_blank_sql(std::string_view sql);

@@ -418,6 +418,7 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
   // Whatever fails, the old warehouse (if any) is untouched until the rename.
   try {
     SQLite::Database db(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    harden_connection(db.getHandle());
     // The file is private until renamed, so it needs no rollback journal: a
     // crash simply leaves a temporary file that the next build removes. Nor
     // is it ever in WAL mode: a new warehouse is one file, and a reader

@@ -78,22 +78,33 @@ std::optional<Input> InputAssembler::add_line(std::string_view line, std::size_t
     if (!t.empty() && t.front() == '.') return Input{Input::Kind::dot_command, std::string(t), line_number};
     first_line_ = line_number;
   }
+  if (buffer_.size() + line.size() + 1 > kMaxStatementBytes) {
+    const std::size_t first = first_line_;
+    clear();
+    throw DataError("line " + std::to_string(first) + ": the statement is longer than " +
+                    std::to_string(kMaxStatementBytes) + " bytes (1 MiB), the limit for one statement; does a ';' end "
+                    "each statement?");
+  }
   buffer_.append(line);
   buffer_ += '\n';
-  if (is_blank_sql(buffer_)) {
-    buffer_.clear();
+  // Fed only the new line: asking sqlite3_complete() about the whole buffer
+  // on every line would be quadratic in a long statement.
+  for (char c : line) scanner_.feed(c);
+  scanner_.feed('\n');
+  if (scanner_.blank()) {
+    clear();
     return std::nullopt;
   }
-  if (!sqlite3_complete(buffer_.c_str())) return std::nullopt;
+  if (!scanner_.complete()) return std::nullopt;
   Input input{Input::Kind::sql, std::move(buffer_), first_line_};
-  buffer_.clear();
+  clear();
   return input;
 }
 
 std::optional<Input> InputAssembler::finish() {
   if (buffer_.empty()) return std::nullopt;
   Input input{Input::Kind::sql, std::move(buffer_), first_line_};
-  buffer_.clear();
+  clear();
   return input;
 }
 
@@ -267,6 +278,26 @@ const CompletionWords& Session::completion_words() {
   return *words_;
 }
 
+namespace {
+
+/// std::getline with a bound: a line longer than one statement may be is an
+/// error, not an endless allocation (`tr -d '\n' < /dev/zero | aigc shell`).
+bool read_line(std::istream& in, std::string& line, std::size_t number) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  int c = buf->sbumpc();
+  if (c == std::char_traits<char>::eof()) return false;
+  for (; c != std::char_traits<char>::eof() && c != '\n'; c = buf->sbumpc()) {
+    if (line.size() >= kMaxStatementBytes)
+      throw DataError("line " + std::to_string(number) + " is longer than " + std::to_string(kMaxStatementBytes) +
+                      " bytes (1 MiB), the limit for one statement");
+    line += static_cast<char>(c);
+  }
+  return true;
+}
+
+}  // namespace
+
 void Session::run_stream(std::istream& in, const std::string& source) {
   // Statements are numbered within each stream, so a .read file's count
   // starts at 1 and the caller's resumes after it.
@@ -290,7 +321,7 @@ void Session::run_stream(std::istream& in, const std::string& source) {
       throw DataError(source + ": " + e.what());
     }
   };
-  while (!quit_ && std::getline(in, line)) {
+  while (!quit_ && read_line(in, line, number + 1)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (auto input = assembler.add_line(line, number)) run(*input);

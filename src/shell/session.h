@@ -17,6 +17,7 @@
 #include "core/output_file.h"
 #include "core/render.h"
 #include "core/sql_guard.h"
+#include "core/statement_scanner.h"
 #include "shell/completion.h"
 
 namespace aigc::shell {
@@ -37,13 +38,17 @@ class InputAssembler {
   std::optional<Input> add_line(std::string_view line, std::size_t line_number);
   /// An unfinished statement is waiting for more lines.
   bool pending() const noexcept { return !buffer_.empty(); }
-  void clear() noexcept { buffer_.clear(); }
+  void clear() noexcept {
+    buffer_.clear();
+    scanner_.reset();
+  }
   /// At the end of input: the unfinished statement, run as it is (SQLite
   /// does not need the final ';').
   std::optional<Input> finish();
 
  private:
   std::string buffer_;
+  StatementScanner scanner_;  ///< has seen exactly buffer_
   std::size_t first_line_ = 0;
 };
 
