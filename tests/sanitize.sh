@@ -14,7 +14,7 @@ build=${1:-$root/build/asan}
 jobs=${JOBS:-2}
 # -O1 with line tables only: half the build time of -O2 -g, stack traces
 # still name file and line, and assert() stays on (no NDEBUG).
-config=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DAIGC_SANITIZE=ON)
+config=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DAIGC_SANITIZE=ON -DAIGC_WERROR=ON)
 cmake -S "$root" -B "$build" -G Ninja "${config[@]}" >/dev/null
 cmake --build "$build" -j"$jobs"
 

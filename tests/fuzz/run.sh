@@ -20,7 +20,7 @@ build=${AIGC_FUZZ_BUILD:-$root/build/fuzz}
 command -v clang++ >/dev/null || { echo "clang++ is missing: apt-get install clang libclang-rt-14-dev" >&2; exit 2; }
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-      -DCMAKE_CXX_COMPILER=clang++ -DAIGC_FUZZ=ON -DAIGC_FUZZ_SECONDS="$seconds" >/dev/null
+      -DCMAKE_CXX_COMPILER=clang++ -DAIGC_FUZZ=ON -DAIGC_WERROR=ON -DAIGC_FUZZ_SECONDS="$seconds" >/dev/null
 cmake --build "$build" -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 
 status=0
