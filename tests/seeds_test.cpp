@@ -9,25 +9,14 @@
 
 #include "core/table_info.h"
 #include "core/warehouse.h"
+#include "report_fixture.h"
 #include "support.h"
 
 namespace {
 
-/// The built warehouse, once for all tests in this file.
-SQLite::Database& warehouse() {
-  static test::TempDir dir;
-  static bool built = (aigc::build_warehouse(dir / "w.db", aigc::BuildSources::embedded()), true);
-  (void)built;
-  static SQLite::Database db((dir / "w.db").string());
-  return db;
-}
+SQLite::Database& warehouse() { return test::embedded_warehouse(); }
 
-std::vector<std::string> report_lines() {
-  std::istringstream in(test::read_file(test::shared_dir() / "seeds" / "000_2d2ee71bf9cf23a4.txt"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+std::vector<std::string> report_lines() { return test::report_text_lines(); }
 
 std::vector<std::string> fact_tables() {
   std::vector<std::string> out;
