@@ -12,6 +12,9 @@ void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& def
   flags.format = default_format;
   sub->add_option("-f,--format", flags.format, "Output format: table, csv, json, jsonl (JSON Lines) or markdown (md)")
       ->default_str(default_format);
+  sub->add_option("--null", flags.null_text,
+                  "Table and markdown: show NULL as TEXT (default NULL; csv leaves the field empty, json writes null)")
+      ->default_str("NULL");
 }
 
 void add_csv_options(CLI::App* sub, OutputFlags& flags) {
@@ -39,6 +42,7 @@ RenderOptions render_options(const OutputFlags& flags) {
   r.bom = flags.bom;
   r.excel_safe = flags.excel_safe;
   r.crlf = flags.crlf;
+  r.null_text = flags.null_text;
   return r;
 }
 

@@ -16,9 +16,10 @@ struct OutputFlags {
   bool bom = false;
   bool excel_safe = false;
   bool crlf = false;
+  std::string null_text = "NULL";  ///< --null: how table and markdown show NULL
 };
 
-/// --format FORMAT (default `default_format`).
+/// --format FORMAT (default `default_format`) and --null TEXT.
 void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& default_format);
 /// --bom, --excel-safe and --crlf, for output meant for spreadsheets.
 void add_csv_options(CLI::App* sub, OutputFlags& flags);

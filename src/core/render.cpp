@@ -467,16 +467,52 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool
 // ---------------------------------------------------------------------------
 // markdown
 
+/// `text` as a GFM table cell that renders as exactly `text`: every
+/// character GitHub's Markdown would interpret is escaped. HTML (<, >, &) as
+/// entities, so no tag or entity in the data is ever read as one; emphasis,
+/// code, links, strikethrough, backslashes and pipes with a backslash (GFM
+/// unescapes \| when it splits the row, then the inline parser the rest);
+/// spaces at either end, which a cell would lose, as &#32;; line breaks as
+/// <br>, which GitHub renders as a line break inside a cell.
+/// A letter or digit, or a byte of a non-ASCII character (CJK text).
+bool word_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+}
+
 void append_markdown_cell(std::string& out, std::string_view text) {
+  const std::size_t first = text.find_first_not_of(' ');
+  const std::size_t last = text.find_last_not_of(' ');
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\r' || c == '\n') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      out += "<br>";
-    } else {
-      out += c;
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '_':
+        // Between two letters or digits an underscore never starts or ends
+        // emphasis (CommonMark's flanking rules): firm_id stays readable.
+        if (i > 0 && i + 1 < text.size() && word_byte(text[i - 1]) && word_byte(text[i + 1])) {
+          out += c;
+          break;
+        }
+        [[fallthrough]];
+      case '\\': case '`': case '*': case '[': case ']': case '|': case '~':
+        out += '\\';
+        out += c;
+        break;
+      case ' ':
+        if (first == std::string_view::npos || i < first || i > last)
+          out += "&#32;";
+        else
+          out += ' ';
+        break;
+      case '\r':
+      case '\n':
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        out += "<br>";
+        break;
+      default: out += c;
     }
   }
 }
