@@ -186,7 +186,10 @@ Examples:
   aigc completion bash > ~/.local/share/bash-completion/completions/aigc
 )");
   // The callback owns the option's storage (CLI11 writes to it during parsing).
-  completion->callback([&app, shell] { write_bash_completion(app, std::cout); });
+  completion->callback([&app, shell] {
+    (void)shell;
+    write_bash_completion(app, std::cout);
+  });
 
   // Hidden (no group): the build runs it to make the man page.
   auto* manual = app.add_subcommand("manual", "Print the man page (roff) generated from every command's help");
