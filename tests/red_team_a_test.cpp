@@ -1,0 +1,58 @@
+// Red team (issue 11): build, load, import, check and the automatic
+// first-use build attacked with odd paths, odd warehouses and odd input.
+// Each case failed on the code it was written against.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <chrono>
+
+#include "support.h"
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// Kills a run that hangs, so a hang fails the test instead of the suite.
+test::RunLimits bounded() {
+  test::RunLimits l;
+  l.kill_after = std::chrono::seconds(5);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("red team: a FIFO, a device or a socket as the warehouse is refused at once, never opened") {
+  test::TempDir dir;
+  const auto fifo = dir / "w.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  test::write_file(dir / "s.csv", "a,b\n1,2\n");
+  const std::vector<std::string> home = {"HOME=" + dir.path().string()};
+  // A FIFO blocked the open for ever (sqlite's open waits for a writer);
+  // /dev/null opened as an empty database and every query said "no such table".
+  for (const std::string& db : {fifo.string(), std::string("/dev/null"), std::string("/dev/zero")}) {
+    for (const std::vector<std::string>& cmd :
+         {std::vector<std::string>{"run", "api_prices"}, {"check"}, {"import", "s.csv", "--as", "t"},
+          {"load", "pricing", "s.csv"}, {"sql", "SELECT 1"}}) {
+      for (const bool via_env : {false, true}) {
+        std::vector<std::string> args = cmd;
+        std::vector<std::string> env = home;
+        if (via_env)
+          env.push_back("AIGC_DB=" + db);
+        else
+          args.insert(args.begin(), {"--db", db});
+        const auto r = test::run_aigc(args, dir.path(), "", env, bounded());
+        INFO(db, " ", cmd[0], via_env ? " (AIGC_DB)" : " (--db)", "\n", r.describe());
+        CHECK(r.status == 2);
+        CHECK(contains(r.err, "not a regular file"));
+        CHECK(contains(r.err, db));
+      }
+    }
+  }
+  struct stat st {};
+  REQUIRE(::stat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  REQUIRE(::stat("/dev/null", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+}
