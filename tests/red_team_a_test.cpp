@@ -3,6 +3,7 @@
 // Each case failed on the code it was written against.
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Database.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -55,4 +56,43 @@ TEST_CASE("red team: a FIFO, a device or a socket as the warehouse is refused at
   CHECK(S_ISFIFO(st.st_mode));
   REQUIRE(::stat("/dev/null", &st) == 0);
   CHECK(S_ISCHR(st.st_mode));
+}
+
+TEST_CASE("red team: another program's SQLite database is never written to or reported on as a warehouse") {
+  test::TempDir dir;
+  const auto other = dir / "other.db";
+  {
+    SQLite::Database db(other.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE pricing(x); INSERT INTO pricing VALUES (1); CREATE TABLE notes(t TEXT)");
+    SUBCASE("application_id 0") {}
+    SUBCASE("another program's application_id") { db.exec("PRAGMA application_id = 1234"); }
+  }
+  const std::string before = test::read_file(other);
+  test::write_file(dir / "x.csv", "x\n5\n");
+  test::write_file(dir / "s.csv", "a,b\n1,2\n");
+  const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + other.string()};
+  // import created its table in the other program's file and load appended
+  // to its same-named table, both with exit 0; check reported "7 passed".
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"import", "s.csv", "--as", "t1"}, {"load", "pricing", "x.csv"},
+        {"load", "pricing", "x.csv", "--upsert"}, {"check"}, {"run", "api_prices"}}) {
+    const auto r = test::run_aigc(cmd, dir.path(), "", env, bounded());
+    INFO(cmd[0], "\n", r.describe());
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "not an aigc warehouse"));
+    CHECK(contains(r.err, other.string()));
+  }
+  CHECK(test::read_file(other) == before);
+}
+
+TEST_CASE("red team: an empty file as the warehouse is built on first use like a missing one") {
+  test::TempDir dir;
+  const auto db = dir / "w.db";
+  test::write_file(db, "");  // `touch w.db` before the first command
+  const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + db.string()};
+  // It opened as an empty database: "no such table: pricing".
+  const auto r = test::run_aigc({"run", "api_prices", "--format", "csv"}, dir.path(), "", env, bounded());
+  INFO(r.describe());
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "GPT-4.0"));
 }
