@@ -96,3 +96,31 @@ TEST_CASE("red team: an empty file as the warehouse is built on first use like a
   CHECK(r.status == 0);
   CHECK(contains(r.out, "GPT-4.0"));
 }
+
+TEST_CASE("red team: aigc load cannot write aigc_meta, the build's record of which rows are the report's") {
+  test::TempDir dir;
+  const auto db = dir / "w.db";
+  const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + db.string()};
+  test::write_file(dir / "mine.csv", "k,v\n1,a\n2,b\n");
+  REQUIRE(test::run_aigc({"import", "mine.csv", "--as", "mydata"}, dir.path(), "", env).status == 0);
+  const std::string before = test::read_file(db);
+  // A row claiming mydata as a report table made the next build refuse all
+  // of it as "no longer in the report's schema", and build
+  // --discard-user-data, which that message suggests, then dropped it.
+  test::write_file(dir / "meta.csv", "key,value\nseed_rows:mydata,zz\n");
+  test::write_file(dir / "digest.csv", "key,value\nseed_digest,x\n");
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"load", "aigc_meta", "meta.csv"}, {"load", "AIGC_META", "meta.csv"},
+        {"load", "aigc_meta", "digest.csv", "--upsert"}, {"load", "aigc_meta", "meta.csv", "--dry-run"}}) {
+    const auto r = test::run_aigc(cmd, dir.path(), "", env, bounded());
+    INFO(cmd[1], " ", cmd[2], "\n", r.describe());
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, "aigc_meta"));
+  }
+  CHECK(test::read_file(db) == before);
+  const auto b = test::run_aigc({"build", "--quiet"}, dir.path(), "", env, bounded());
+  INFO(b.describe());
+  CHECK(b.status == 0);
+  const auto n = test::run_aigc({"sql", "SELECT count(*) FROM mydata", "--format", "csv"}, dir.path(), "", env);
+  CHECK(n.out == "count(*)\n2\n");
+}

@@ -677,6 +677,12 @@ bool read_header(CsvReader& csv, IssueList& issues) {
 
 LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, const LoadOptions& options) {
   const TableInfo info = TableInfo::read(db, table);
+  // aigc_meta tells the next build which rows and tables are the report's:
+  // a row loaded there could make it treat what a user added as the
+  // report's, to be dropped.
+  if (lower(info.name) == "aigc_meta")
+    throw UsageError("aigc_meta is aigc's own record of how the warehouse was built; aigc load writes only the "
+                     "report's tables and tables you imported");
   IssueList issues(csv.name(), options.max_errors);
   if (!read_header(csv, issues)) issues.raise();
   check_width(db, csv, issues);
