@@ -124,3 +124,14 @@ TEST_CASE("red team: aigc load cannot write aigc_meta, the build's record of whi
   const auto n = test::run_aigc({"sql", "SELECT count(*) FROM mydata", "--format", "csv"}, dir.path(), "", env);
   CHECK(n.out == "count(*)\n2\n");
 }
+
+TEST_CASE("red team: import --as aigc_meta does not suggest loading into aigc_meta, which load refuses") {
+  test::TempDir dir;
+  const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + (dir / "w.db").string()};
+  test::write_file(dir / "s.csv", "key,value\na,b\n");
+  const auto r = test::run_aigc({"import", "s.csv", "--as", "aigc_meta", "--replace"}, dir.path(), "", env, bounded());
+  INFO(r.describe());
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "aigc_meta is a warehouse table"));
+  CHECK_FALSE(contains(r.err, "aigc load"));
+}

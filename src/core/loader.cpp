@@ -751,7 +751,8 @@ void check_import_name(const std::string& name, const std::vector<std::string>& 
     if (lower(r) == l)
       throw UsageError("--as " + name + ": " + r +
                        " is a warehouse table (created by schema/), which import never creates nor replaces; "
-                       "choose another name, or add rows to it with: aigc load " + r + " FILE.csv");
+                       "choose another name" +
+                       (l == "aigc_meta" ? std::string() : ", or add rows to it with: aigc load " + r + " FILE.csv"));
   if (has_control_character(name)) throw UsageError("--as: the table name holds a control character");
   if (names_builtin_table(name))
     throw UsageError("--as " + name + ": " + name +
