@@ -135,3 +135,41 @@ TEST_CASE("red team: import --as aigc_meta does not suggest loading into aigc_me
   CHECK(contains(r.err, "aigc_meta is a warehouse table"));
   CHECK_FALSE(contains(r.err, "aigc load"));
 }
+
+TEST_CASE("red team: build --from refuses a seed or schema file that is a FIFO, a device or a directory") {
+  test::TempDir dir;
+  const auto proj = dir / "proj";
+  test::fs::create_directories(proj);
+  test::fs::copy(test::source_dir() / "schema", proj / "schema", test::fs::copy_options::recursive);
+  test::fs::copy(test::source_dir() / "seeds", proj / "seeds", test::fs::copy_options::recursive);
+  const auto db = dir / "w.db";
+  const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + db.string()};
+  REQUIRE(test::run_aigc({"build", "--quiet"}, dir.path(), "", env).status == 0);
+  const std::string before = test::read_file(db);
+  // A FIFO blocked the build for ever, a link to /dev/zero read without end
+  // (memory growing until the kernel killed aigc), and a directory named
+  // dir.csv was reported as "no table named dir".
+  std::string culprit;
+  SUBCASE("a FIFO among the seeds") {
+    culprit = "seeds/zz_fifo.csv";
+    REQUIRE(::mkfifo((proj / culprit).c_str(), 0600) == 0);
+  }
+  SUBCASE("a FIFO among the schema files") {
+    culprit = "schema/zz_fifo.sql";
+    REQUIRE(::mkfifo((proj / culprit).c_str(), 0600) == 0);
+  }
+  SUBCASE("a seed linked to /dev/zero") {
+    culprit = "seeds/zz_zero.csv";
+    test::fs::create_symlink("/dev/zero", proj / culprit);
+  }
+  SUBCASE("a directory named like a seed") {
+    culprit = "seeds/zz_dir.csv";
+    test::fs::create_directories(proj / culprit);
+  }
+  const auto r = test::run_aigc({"build", "--from", proj.string()}, dir.path(), "", env, bounded());
+  INFO(r.describe());
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, culprit));
+  CHECK(contains(r.err, "not a regular file"));
+  CHECK(test::read_file(db) == before);
+}

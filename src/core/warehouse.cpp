@@ -271,8 +271,15 @@ BuildSources BuildSources::from_directory(const fs::path& root) {
     std::error_code ec;
     if (!fs::is_directory(root / dir, ec)) throw UsageError("no " + std::string(dir) + "/ directory in " + root.string());
     for (const auto& e : fs::directory_iterator(root / dir))
-      if (e.path().extension() == ext)
+      if (e.path().extension() == ext) {
+        // A FIFO would block the build for ever and a link to a device such
+        // as /dev/zero would be read without end: only files are sources.
+        if (!fs::is_regular_file(e.path(), ec))
+          throw UsageError((fs::path(dir) / e.path().filename()).string() + " in " + root.string() +
+                           " is not a regular file (a directory, device, pipe or dangling link); build reads only "
+                           "files from schema/ and seeds/");
         out->push_back({(fs::path(dir) / e.path().filename()).string(), read_whole(e.path())});
+      }
     std::sort(out->begin(), out->end(), [](const SourceFile& a, const SourceFile& b) { return a.name < b.name; });
   }
   s.origin = fs::absolute(root).string();
