@@ -173,3 +173,16 @@ TEST_CASE("red team: build --from refuses a seed or schema file that is a FIFO, 
   CHECK(contains(r.err, "not a regular file"));
   CHECK(test::read_file(db) == before);
 }
+
+TEST_CASE("red team: a FIFO at the default warehouse path is refused, not waited on") {
+  test::TempDir dir;
+  const auto data = dir / "xdg" / "aigc";
+  test::fs::create_directories(data);
+  REQUIRE(::mkfifo((data / "warehouse.db").c_str(), 0600) == 0);
+  // Without --db or AIGC_DB the path was not checked: every command hung.
+  const auto r = test::run_aigc({"run", "api_prices"}, dir.path(), "", {"XDG_DATA_HOME=" + (dir / "xdg").string()}, bounded());
+  INFO(r.describe());
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, (data / "warehouse.db").string()));
+  CHECK(contains(r.err, "not a regular file"));
+}

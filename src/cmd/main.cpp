@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
       check_warehouse_path(global.db, "--db " + global.db);
     } else if (const char* env = std::getenv("AIGC_DB"); env != nullptr && *env != '\0') {
       check_warehouse_path(env, std::string("AIGC_DB=") + env);
+    } else {
+      const std::string path = aigc::default_warehouse_path().string();
+      check_warehouse_path(path, "the default warehouse " + path);
     }
   });
   aigc::cmd::setup_build(app, global);
