@@ -186,3 +186,14 @@ TEST_CASE("red team: a FIFO at the default warehouse path is refused, not waited
   CHECK(contains(r.err, (data / "warehouse.db").string()));
   CHECK(contains(r.err, "not a regular file"));
 }
+
+TEST_CASE("red team: a test's HOME reaches aigc, so tests never use the real default warehouse") {
+  test::TempDir dir;
+  // run_aigc appended HOME=... after the inherited HOME, and getenv returns
+  // the first: a test isolated by HOME alone read and wrote the real
+  // ~/.local/share/aigc/warehouse.db.
+  const auto r = test::run_aigc({"build", "--quiet"}, dir.path(), "", {"HOME=" + dir.path().string()}, bounded());
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  CHECK(test::fs::exists(dir / ".local" / "share" / "aigc" / "warehouse.db"));
+}
