@@ -49,9 +49,18 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
 
   std::vector<std::string> envs;
+  // A variable given in `env` replaces the inherited one: getenv returns the
+  // first of two, so a test's HOME=... after the parent's was ignored and
+  // the child used the real ~/.local/share/aigc/warehouse.db.
+  const auto overridden = [&env](const std::string& s) {
+    const std::string name = s.substr(0, s.find('=') + 1);
+    for (const auto& e : env)
+      if (e.rfind(name, 0) == 0) return true;
+    return false;
+  };
   for (char** e = environ; *e; ++e) {
     std::string s = *e;
-    if (s.rfind("AIGC_DB=", 0) == 0) continue;
+    if (s.rfind("AIGC_DB=", 0) == 0 || overridden(s)) continue;
     envs.push_back(s);
   }
   for (const auto& e : env) envs.push_back(e);

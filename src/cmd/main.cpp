@@ -28,6 +28,12 @@ void check_warehouse_path(const std::string& path, const std::string& what) {
   if (std::filesystem::is_directory(path, ec))
     throw aigc::UsageError(what + ": is a directory, not a warehouse file (give a file path, e.g. " +
                            (std::filesystem::path(path) / "warehouse.db").string() + ")");
+  // A FIFO would block SQLite's open until some writer came, for ever; a
+  // device such as /dev/null opens as an empty database, so every query
+  // said "no such table" and writes vanished. Only a regular file can be one.
+  const auto st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw aigc::UsageError(what + ": is not a regular file (a device, pipe or socket), so it cannot be a warehouse");
 }
 
 /// The first word that is not a global option, when it names no command:
@@ -130,6 +136,9 @@ int main(int argc, char** argv) {
       check_warehouse_path(global.db, "--db " + global.db);
     } else if (const char* env = std::getenv("AIGC_DB"); env != nullptr && *env != '\0') {
       check_warehouse_path(env, std::string("AIGC_DB=") + env);
+    } else {
+      const std::string path = aigc::default_warehouse_path().string();
+      check_warehouse_path(path, "the default warehouse " + path);
     }
   });
   aigc::cmd::setup_build(app, global);

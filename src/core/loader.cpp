@@ -677,6 +677,12 @@ bool read_header(CsvReader& csv, IssueList& issues) {
 
 LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, const LoadOptions& options) {
   const TableInfo info = TableInfo::read(db, table);
+  // aigc_meta tells the next build which rows and tables are the report's:
+  // a row loaded there could make it treat what a user added as the
+  // report's, to be dropped.
+  if (lower(info.name) == "aigc_meta")
+    throw UsageError("aigc_meta is aigc's own record of how the warehouse was built; aigc load writes only the "
+                     "report's tables and tables you imported");
   IssueList issues(csv.name(), options.max_errors);
   if (!read_header(csv, issues)) issues.raise();
   check_width(db, csv, issues);
@@ -745,7 +751,8 @@ void check_import_name(const std::string& name, const std::vector<std::string>& 
     if (lower(r) == l)
       throw UsageError("--as " + name + ": " + r +
                        " is a warehouse table (created by schema/), which import never creates nor replaces; "
-                       "choose another name, or add rows to it with: aigc load " + r + " FILE.csv");
+                       "choose another name" +
+                       (l == "aigc_meta" ? std::string() : ", or add rows to it with: aigc load " + r + " FILE.csv"));
   if (has_control_character(name)) throw UsageError("--as: the table name holds a control character");
   if (names_builtin_table(name))
     throw UsageError("--as " + name + ": " + name +

@@ -271,8 +271,15 @@ BuildSources BuildSources::from_directory(const fs::path& root) {
     std::error_code ec;
     if (!fs::is_directory(root / dir, ec)) throw UsageError("no " + std::string(dir) + "/ directory in " + root.string());
     for (const auto& e : fs::directory_iterator(root / dir))
-      if (e.path().extension() == ext)
+      if (e.path().extension() == ext) {
+        // A FIFO would block the build for ever and a link to a device such
+        // as /dev/zero would be read without end: only files are sources.
+        if (!fs::is_regular_file(e.path(), ec))
+          throw UsageError((fs::path(dir) / e.path().filename()).string() + " in " + root.string() +
+                           " is not a regular file (a directory, device, pipe or dangling link); build reads only "
+                           "files from schema/ and seeds/");
         out->push_back({(fs::path(dir) / e.path().filename()).string(), read_whole(e.path())});
+      }
     std::sort(out->begin(), out->end(), [](const SourceFile& a, const SourceFile& b) { return a.name < b.name; });
   }
   s.origin = fs::absolute(root).string();
@@ -477,11 +484,30 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
 SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built) {
   std::error_code ec;
   if (built) *built = false;
-  if (!fs::exists(path, ec)) {
+  // An empty file (`touch w.db`) holds nothing to lose, as build agrees: it
+  // is built like a missing path, instead of opening as a database with no tables.
+  const bool exists = fs::exists(path, ec);
+  if (!exists || (fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0 && !ec)) {
     build_warehouse(path, BuildSources::embedded());
     if (built) *built = true;
   }
-  return open_database(path, access);
+  auto db = open_database(path, access);
+  // A mistyped --db can name another program's database: load and import
+  // would write into it and check would report on it. The same test as
+  // build's: aigc's application_id, or (older builds) the aigc_meta table.
+  try {
+    const bool ours =
+        db.execAndGet("PRAGMA application_id").getInt() == kApplicationId ||
+        db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'aigc_meta'").getInt() == 1;
+    if (!ours)
+      throw UsageError(path.string() +
+                       " is a SQLite database, but not an aigc warehouse (it has no aigc_meta table); name the "
+                       "warehouse with --db or AIGC_DB, or build one there with aigc build");
+  } catch (const SQLite::Exception& e) {
+    throw DataError("cannot open warehouse " + path.string() + ": " +
+                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+  }
+  return db;
 }
 
 }  // namespace aigc
