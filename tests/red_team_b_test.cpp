@@ -1,0 +1,67 @@
+// Red team (b): inputs a careless or hostile user types at sql, shell, run,
+// export and report, each found to crash aigc, lose data, hang or print a
+// wrong answer with exit 0 on the code it was written against.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/warehouse.h"
+#include "support.h"
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+struct Fixture {
+  test::TempDir dir;
+  std::string db = (dir / "w.db").string();
+  Fixture() { aigc::build_warehouse(db, aigc::BuildSources::embedded()); }
+  test::RunResult run(const std::string& command, const std::vector<std::string>& args,
+                      const std::string& input = "") const {
+    std::vector<std::string> all = {"--db", db, command};
+    all.insert(all.end(), args.begin(), args.end());
+    return test::run_aigc(all, dir.path(), input,
+                          {"HOME=" + dir.path().string(), "AIGC_HISTORY=" + (dir / "history").string()});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("red team b: printf() whose result passes the string limit is an error, not NULL with exit 0") {
+  Fixture f;
+  // 70 million 'x' pass SQLite's 64 MiB string limit: SQLite's printf()
+  // returned NULL, so length() printed NULL and aigc exited 0.
+  auto r = f.run("sql", {"SELECT length(printf('%.*c', 70000000, 'x')) AS n"});
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "too big"));
+  CHECK_FALSE(contains(r.out, "NULL"));
+  // A result within the limit, and the corner cases SQLite answers itself,
+  // are unchanged.
+  r = f.run("sql", {"SELECT length(printf('%.*c', 1000, 'x')) AS a, printf('%5.2f|%-4d|%q', 3.14159, 7, 'it''s') AS b,"
+                    " printf('') IS NULL AS c, printf(NULL) IS NULL AS d, format('%s-%s', 'x', 'y') AS e,"
+                    " printf('%d%%', 5) AS g, typeof(printf('%s', NULL)) AS h",
+                    "--format", "csv"});
+  INFO(r.describe());
+  CHECK(r.status == 0);
+  CHECK(r.out == "a,b,c,d,e,g,h\n1000, 3.14|7   |it''s,1,1,x-y,5%,text\n");
+}
+
+TEST_CASE("red team b: a printf() width or precision past the string limit stops at once, under --timeout") {
+  Fixture f;
+  for (const std::string sql : {"SELECT printf('%.*c', 2147483647, 'x')", "SELECT format('%2147483647d', 1)",
+                                "SELECT printf('%.2000000000f', 1.5)", "SELECT printf('%*s', -2147483647, 'a')"}) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = f.run("sql", {sql, "--timeout", "1"});
+    const auto took = std::chrono::steady_clock::now() - start;
+    INFO(sql);
+    INFO(r.describe());
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "too big"));
+    // SQLite spent ~10 s (or ~40 s, by machine) in this one call, which the
+    // progress handler behind --timeout never sees.
+    CHECK(took < std::chrono::seconds(3));
+  }
+}
