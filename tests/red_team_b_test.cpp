@@ -65,3 +65,26 @@ TEST_CASE("red team b: a printf() width or precision past the string limit stops
     CHECK(took < std::chrono::seconds(3));
   }
 }
+
+TEST_CASE("red team b: a parameter in ad-hoc SQL, which nothing binds, is an error, not NULL with exit 0") {
+  Fixture f;
+  // A user who copies a saved query's WHERE firm_id = :firm into aigc sql got
+  // no rows (the parameter was NULL) and exit 0: a wrong answer.
+  for (const std::string sql : {"SELECT name_zh FROM firm WHERE firm_id = :firm", "SELECT ?1", "SELECT 1, @x",
+                                "SELECT 1; SELECT $v"}) {
+    auto r = f.run("sql", {sql});
+    INFO(r.describe());
+    CHECK(r.status == 1);
+    CHECK(contains(r.err, "parameter"));
+    CHECK(contains(r.err, "aigc run"));
+  }
+  auto r = f.run("shell", {}, "SELECT count(*) FROM firm WHERE firm_id = ?;\n");
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "parameter (?)"));
+  // Text that only looks like a parameter is not one.
+  r = f.run("sql", {"SELECT ':x', '?1', \"@y\" FROM (SELECT 1 AS \"@y\") -- :z", "--format", "csv"});
+  INFO(r.describe());
+  CHECK(r.status == 0);
+  CHECK(r.out == "':x','?1',@y\n:x,?1,1\n");
+}

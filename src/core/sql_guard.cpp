@@ -403,6 +403,15 @@ Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed)
     throw DataError("refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
                     "warehouse, copy its file");
   }
+  if (stmt && sqlite3_bind_parameter_count(stmt.get()) > 0) {
+    // Nothing binds ad-hoc SQL's parameters, so SQLite would run with NULL
+    // in their place: a WHERE firm_id = :firm copied from a saved query
+    // would print no rows and exit 0, a wrong answer.
+    const char* name = sqlite3_bind_parameter_name(stmt.get(), 1);
+    throw DataError(std::string("the statement has a parameter (") + (name ? name : "?") +
+                    ") and ad-hoc SQL binds none, so it would be NULL; write the value in the SQL, or save the "
+                    "query in queries/ and give it with aigc run NAME --param");
+  }
   if (stmt && access_ == Access::read_only && !sqlite3_stmt_readonly(stmt.get())) {
     // The authorizer let it through, yet it would write: VACUUM, or VACUUM
     // INTO, which creates a file even on a read-only connection.
