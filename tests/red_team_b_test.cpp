@@ -88,3 +88,18 @@ TEST_CASE("red team b: a parameter in ad-hoc SQL, which nothing binds, is an err
   CHECK(r.status == 0);
   CHECK(r.out == "':x','?1',@y\n:x,?1,1\n");
 }
+
+TEST_CASE("red team b: --write cannot change the application_id that marks the file as aigc's warehouse") {
+  Fixture f;
+  // With application_id changed, aigc build refused the user's own
+  // warehouse as "the SQLite database of another program".
+  auto r = f.run("sql", {"--write", "PRAGMA main.application_id = 7"});
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "application_id"));
+  r = f.run("sql", {"PRAGMA application_id", "--format", "csv"});
+  CHECK(r.out == "application_id\n1095321411\n");
+  r = f.run("build", {});
+  INFO(r.describe());
+  CHECK(r.status == 0);
+}

@@ -122,6 +122,9 @@ const char* refused_pragma_setting(std::string_view name) {
     return "the schema stays untrusted, so a view or trigger in the file cannot call unsafe functions";
   if (name == "temp_store_directory" || name == "data_store_directory")
     return "SQL never chooses where files are written";
+  // aigc build replaces only a file carrying aigc's mark; changed, it would
+  // refuse the user's own warehouse as another program's database.
+  if (name == "application_id") return "it marks the file as aigc's warehouse";
   return nullptr;
 }
 
