@@ -3,6 +3,8 @@
 // wrong answer with exit 0 on the code it was written against.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -102,4 +104,24 @@ TEST_CASE("red team b: --write cannot change the application_id that marks the f
   r = f.run("build", {});
   INFO(r.describe());
   CHECK(r.status == 0);
+}
+
+TEST_CASE("red team b: a FIFO or device as the warehouse is a usage error, not a hang or an empty database") {
+  test::TempDir dir;
+  const auto fifo = dir / "w.db";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Opening a FIFO for reading waits for a writer: aigc sql hung for ever.
+  test::RunLimits limits;
+  limits.kill_after = std::chrono::seconds(10);
+  auto r = test::run_aigc({"--db", fifo.string(), "sql", "SELECT 1"}, dir.path(), "",
+                          {"HOME=" + dir.path().string()}, limits);
+  INFO(r.describe());
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "not a warehouse file"));
+  // /dev/null opened as an empty database: "no such table: firm".
+  r = test::run_aigc({"--db", "/dev/null", "sql", "SELECT count(*) FROM firm"}, dir.path(), "",
+                     {"HOME=" + dir.path().string()});
+  INFO(r.describe());
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "not a warehouse file"));
 }

@@ -28,6 +28,11 @@ void check_warehouse_path(const std::string& path, const std::string& what) {
   if (std::filesystem::is_directory(path, ec))
     throw aigc::UsageError(what + ": is a directory, not a warehouse file (give a file path, e.g. " +
                            (std::filesystem::path(path) / "warehouse.db").string() + ")");
+  // SQLite would open a FIFO and wait for a writer for ever, and take a
+  // device such as /dev/null for an empty database ("no such table").
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw aigc::UsageError(what + ": is a device, FIFO or socket, not a warehouse file (give a file path)");
 }
 
 /// The first word that is not a global option, when it names no command:
