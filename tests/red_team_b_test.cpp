@@ -117,11 +117,11 @@ TEST_CASE("red team b: a FIFO or device as the warehouse is a usage error, not a
                           {"HOME=" + dir.path().string()}, limits);
   INFO(r.describe());
   CHECK(r.status == 2);
-  CHECK(contains(r.err, "not a warehouse file"));
+  CHECK(contains(r.err, "is not a regular file"));
   // /dev/null opened as an empty database: "no such table: firm".
   r = test::run_aigc({"--db", "/dev/null", "sql", "SELECT count(*) FROM firm"}, dir.path(), "",
                      {"HOME=" + dir.path().string()});
   INFO(r.describe());
   CHECK(r.status == 2);
-  CHECK(contains(r.err, "not a warehouse file"));
+  CHECK(contains(r.err, "is not a regular file"));
 }

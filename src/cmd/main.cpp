@@ -32,7 +32,7 @@ void check_warehouse_path(const std::string& path, const std::string& what) {
   // device such as /dev/null for an empty database ("no such table").
   const auto status = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-    throw aigc::UsageError(what + ": is a device, FIFO or socket, not a warehouse file (give a file path)");
+    throw aigc::UsageError(what + ": is not a regular file (a FIFO, device or socket), so it cannot be a warehouse (give a file path)");
 }
 
 /// The first word that is not a global option, when it names no command:
