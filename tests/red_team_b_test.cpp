@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -124,4 +125,16 @@ TEST_CASE("red team b: a FIFO or device as the warehouse is a usage error, not a
   INFO(r.describe());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "is not a regular file"));
+}
+
+TEST_CASE("red team b: an empty file as the warehouse (touch w.db) is built on first use, like a missing one") {
+  test::TempDir dir;
+  const auto db = dir / "w.db";
+  { std::ofstream touch(db); }
+  // SQLite opened it as an empty database: "no such table: pricing".
+  auto r = test::run_aigc({"--db", db.string(), "run", "api_prices", "--format", "csv"}, dir.path(), "",
+                          {"HOME=" + dir.path().string()});
+  INFO(r.describe());
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "GPT-4.0,input,0.03,USD"));
 }

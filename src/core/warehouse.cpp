@@ -477,7 +477,12 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
 SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built) {
   std::error_code ec;
   if (built) *built = false;
-  if (!fs::exists(path, ec)) {
+  // An empty file (touch warehouse.db) holds nothing to keep: SQLite would
+  // open it as an empty database and every query would fail with "no such
+  // table"; it is built, as a missing one is (build accepts it too).
+  const bool missing = !fs::exists(path, ec);
+  const bool empty = !missing && fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0 && !ec;
+  if (missing || empty) {
     build_warehouse(path, BuildSources::embedded());
     if (built) *built = true;
   }
