@@ -138,3 +138,16 @@ TEST_CASE("red team b: an empty file as the warehouse (touch w.db) is built on f
   CHECK(r.status == 0);
   CHECK(contains(r.out, "GPT-4.0,input,0.03,USD"));
 }
+
+TEST_CASE("red team b: --timeout past the range of a double is the longest limit, not 'must be positive'") {
+  Fixture f;
+  // strtod gives inf for 1e400 and 0 for 1e-400; both were refused as not
+  // positive, though the code meant to clamp them.
+  for (const std::string t : {"1e400", "1e-400"}) {
+    auto r = f.run("sql", {"--timeout", t, "SELECT 7", "--format", "csv"});
+    INFO(t);
+    INFO(r.describe());
+    CHECK(r.status == 0);
+    CHECK(r.out == "7\n7\n");
+  }
+}

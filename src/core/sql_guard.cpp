@@ -339,6 +339,8 @@ std::chrono::milliseconds timeout_from_text(std::string_view text) {
     throw UsageError("--timeout " + quote_literal(s) + ": not a number of seconds (such as 5 or 0.5)");
   // ERANGE for a huge value is fine (clamped next); for a tiny one, strtod
   // returns a number near 0, which the next call rounds up to 1 ms.
+  if (errno == ERANGE && s[0] != '-')
+    return timeout_from_seconds(seconds > 1.0 ? static_cast<double>(kMaxTimeoutSeconds) : 0.001);
   return timeout_from_seconds(seconds);
 }
 
