@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -150,4 +151,20 @@ TEST_CASE("red team b: --timeout past the range of a double is the longest limit
     CHECK(r.status == 0);
     CHECK(r.out == "7\n7\n");
   }
+}
+
+TEST_CASE("red team b: a saved query of the user's calling printf() past the string limit fails at once") {
+  Fixture f;
+  const auto queries = f.dir / "queries";
+  std::filesystem::create_directories(queries);
+  std::ofstream(queries / "wide.sql") << "-- title: wide\n-- scope: report\n-- description: x\n"
+                                         "-- section: outlook_app_layer\n"
+                                         "SELECT printf('%.*c', 2147483647, 'x') AS p;\n";
+  const auto start = std::chrono::steady_clock::now();
+  // aigc run used a plain connection: ~10 s, then NULL with exit 0.
+  auto r = f.run("run", {"wide", "--queries", queries.string()});
+  INFO(r.describe());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "too big"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
 }
