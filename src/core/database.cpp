@@ -1,13 +1,128 @@
 #include "core/database.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <SQLiteCpp/Exception.h>
 
 #include "core/error.h"
 
 namespace aigc {
+
+namespace {
+
+/// printf() and format() on every connection aigc opens. SQLite's own builds the result one
+/// padding character at a time up to a width or precision of 2^31 before it
+/// notices the string limit, ~10-40 s inside one call that the progress
+/// handler (Ctrl-C, --timeout) never sees; and a result past the limit comes
+/// back as NULL, a wrong answer with exit 0. This wrapper refuses such a
+/// width or precision before any work and turns the NULL into SQLite's
+/// "string or blob too big"; everything else is SQLite's own printf(), run on
+/// a private in-memory connection (a connection's function of that name
+/// hides the built-in one, which has no other public entry point).
+struct PrintfWrapper {
+  sqlite3* formatter = nullptr;
+  std::vector<sqlite3_stmt*> by_arity;  ///< "SELECT printf(?1, ..., ?n)", made on first use
+
+  ~PrintfWrapper() {
+    for (auto* s : by_arity) sqlite3_finalize(s);
+    sqlite3_close(formatter);
+  }
+
+  sqlite3_stmt* statement(int argc) {
+    if (static_cast<std::size_t>(argc) >= by_arity.size()) by_arity.resize(static_cast<std::size_t>(argc) + 1, nullptr);
+    auto& slot = by_arity[static_cast<std::size_t>(argc)];
+    if (!slot) {
+      std::string sql = "SELECT printf(";
+      for (int i = 1; i <= argc; ++i) sql += (i > 1 ? ",?" : "?") + std::to_string(i);
+      sql += ")";
+      if (sqlite3_prepare_v2(formatter, sql.c_str(), -1, &slot, nullptr) != SQLITE_OK) slot = nullptr;
+    }
+    return slot;
+  }
+
+  static void destroy(void* self) { delete static_cast<PrintfWrapper*>(self); }
+
+  /// Whether a conversion in `format` asks for a width or precision (written
+  /// out, or taken from an argument with *) beyond `limit` characters.
+  static bool asks_beyond(const char* format, int argc, sqlite3_value** argv, long long limit) {
+    int next_arg = 1;  // argv[0] is the format
+    auto beyond = [&](long long v) { return v > limit || v < -limit; };
+    auto number_or_star = [&](const char*& p) {
+      if (*p == '*') {
+        ++p;
+        return next_arg < argc && beyond(sqlite3_value_int64(argv[next_arg++]));
+      }
+      long long n = 0;
+      for (; *p >= '0' && *p <= '9'; ++p) n = std::min(n * 10 + (*p - '0'), limit + 1);
+      return beyond(n);
+    };
+    for (const char* p = format; *p; ++p) {
+      if (*p != '%') continue;
+      if (*++p == '%') continue;
+      while (*p && std::strchr("-+ #!0,", *p)) ++p;
+      if (number_or_star(p)) return true;
+      if (*p == '.' && number_or_star(++p)) return true;
+      while (*p == 'l') ++p;
+      // SQLite stops formatting at a conversion it does not know.
+      if (*p == '\0' || !std::strchr("dsgzqQwcouxXfeEGiprn", *p)) return false;
+      if (*p != 'n') ++next_arg;
+    }
+    return false;
+  }
+
+  static void call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    auto* self = static_cast<PrintfWrapper*>(sqlite3_user_data(ctx));
+    const char* format = argc >= 1 ? reinterpret_cast<const char*>(sqlite3_value_text(argv[0])) : nullptr;
+    if (!format) return;  // NULL, as SQLite's printf() answers
+    const int limit = sqlite3_limit(sqlite3_context_db_handle(ctx), SQLITE_LIMIT_LENGTH, -1);
+    if (asks_beyond(format, argc, argv, limit)) return sqlite3_result_error_toobig(ctx);
+    sqlite3_limit(self->formatter, SQLITE_LIMIT_LENGTH, limit);
+    sqlite3_stmt* stmt = self->statement(argc);
+    if (!stmt) return sqlite3_result_error_nomem(ctx);
+    for (int i = 0; i < argc; ++i) sqlite3_bind_value(stmt, i + 1, argv[i]);
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      // Only an empty format yields NULL; any other NULL is a result that
+      // passed the limit (or ran out of memory) and was dropped.
+      if (sqlite3_column_type(stmt, 0) == SQLITE_NULL && *format != '\0')
+        sqlite3_result_error_toobig(ctx);
+      else
+        sqlite3_result_value(ctx, sqlite3_column_value(stmt, 0));
+    } else if (rc == SQLITE_TOOBIG) {
+      sqlite3_result_error_toobig(ctx);
+    } else if (rc == SQLITE_NOMEM) {
+      sqlite3_result_error_nomem(ctx);
+    } else {
+      sqlite3_result_error(ctx, sqlite3_errmsg(self->formatter), -1);
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
+
+}  // namespace
+
+void guard_printf(sqlite3* h) {
+  for (const char* name : {"printf", "format"}) {
+    auto wrapper = std::make_unique<PrintfWrapper>();
+    if (sqlite3_open_v2(":memory:", &wrapper->formatter, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr) !=
+        SQLITE_OK)
+      throw DataError("cannot open SQLite's in-memory formatter for printf()");
+    // SQLite owns the wrapper from here and frees it with the connection (or
+    // at once, should the registration fail). INNOCUOUS: a view in the
+    // warehouse may call printf() while the schema is untrusted.
+    if (sqlite3_create_function_v2(h, name, -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   wrapper.release(), &PrintfWrapper::call, nullptr, nullptr,
+                                   &PrintfWrapper::destroy) != SQLITE_OK)
+      throw DataError(std::string("cannot register the guarded ") + name + "()");
+  }
+}
+
 
 fs::path default_warehouse_path() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "aigc" / "warehouse.db";
@@ -140,6 +255,7 @@ void harden_connection(sqlite3* db) {
       throw DataError(std::string("cannot ") + s.what + ": " + sqlite3_errmsg(db));
   }
   for (const auto& l : kSqlLimits) sqlite3_limit(db, l.id, l.value);
+  guard_printf(db);
 }
 
 std::string quote_identifier(std::string_view name) {

@@ -95,9 +95,16 @@ inline constexpr std::size_t kMaxStatementBytes = 1 << 20;
 /// defensive mode (no writing the schema or pages by hand), an untrusted
 /// schema (a view, trigger or CHECK in the file may call only functions
 /// SQLite marks innocuous), fts3_tokenizer() unable to register a tokenizer
-/// from a pointer, extension loading off, and the limits above. Every
-/// connection aigc opens gets this. Throws DataError if SQLite refuses.
+/// from a pointer, extension loading off, the limits above and
+/// guard_printf(). Every connection aigc opens gets this. Throws DataError
+/// if SQLite refuses.
 void harden_connection(sqlite3* db);
+
+/// Replaces printf() and format() on `db` (harden_connection does it): a
+/// width or precision beyond SQLITE_LIMIT_LENGTH is "string or blob too big"
+/// at once instead of ~10-40 s in one call that no progress handler (Ctrl-C,
+/// --timeout) sees, and a result past the limit is that error, not NULL.
+void guard_printf(sqlite3* db);
 
 /// Double-quotes an SQL identifier ("a""b").
 std::string quote_identifier(std::string_view name);

@@ -119,6 +119,9 @@ const char* refused_pragma_setting(std::string_view name) {
     return "the schema stays untrusted, so a view or trigger in the file cannot call unsafe functions";
   if (name == "temp_store_directory" || name == "data_store_directory")
     return "SQL never chooses where files are written";
+  // aigc build replaces only a file carrying aigc's mark; changed, it would
+  // refuse the user's own warehouse as another program's database.
+  if (name == "application_id") return "it marks the file as aigc's warehouse";
   return nullptr;
 }
 
@@ -227,6 +230,8 @@ std::chrono::milliseconds timeout_from_text(std::string_view text) {
     throw UsageError("--timeout " + quote_literal(s) + ": not a number of seconds (such as 5 or 0.5)");
   // ERANGE for a huge value is fine (clamped next); for a tiny one, strtod
   // returns a number near 0, which the next call rounds up to 1 ms.
+  if (errno == ERANGE && s[0] != '-')
+    return timeout_from_seconds(seconds > 1.0 ? static_cast<double>(kMaxTimeoutSeconds) : 0.001);
   return timeout_from_seconds(seconds);
 }
 
@@ -253,6 +258,7 @@ void GuardedConnection::install_guards() {
     exec(h, "PRAGMA query_only = ON");
     sqlite3_limit(h, SQLITE_LIMIT_ATTACHED, 0);
   }
+  guard_printf(h);  // also done by harden_connection; a test's own :memory: database may not have it
   sqlite3_set_authorizer(h, &GuardedConnection::authorize, this);
   // Every 1000 virtual-machine instructions: often enough that Ctrl-C and
   // --timeout act within milliseconds, rare enough to cost nothing visible.
@@ -292,6 +298,15 @@ Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed)
     // --write (changing the warehouse) does not cover.
     throw DataError("refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
                     "warehouse, copy its file");
+  }
+  if (stmt && sqlite3_bind_parameter_count(stmt.get()) > 0) {
+    // Nothing binds ad-hoc SQL's parameters, so SQLite would run with NULL
+    // in their place: a WHERE firm_id = :firm copied from a saved query
+    // would print no rows and exit 0, a wrong answer.
+    const char* name = sqlite3_bind_parameter_name(stmt.get(), 1);
+    throw DataError(std::string("the statement has a parameter (") + (name ? name : "?") +
+                    ") and ad-hoc SQL binds none, so it would be NULL; write the value in the SQL, or save the "
+                    "query in queries/ and give it with aigc run NAME --param");
   }
   if (stmt && access_ == Access::read_only && !sqlite3_stmt_readonly(stmt.get())) {
     // The authorizer let it through, yet it would write: VACUUM, or VACUUM
