@@ -53,7 +53,11 @@ echo "input: $rows rows, $(( $(stat -c %s "$csv") / 1048576 )) MB; $rounds round
 
 # The SQL of a small saved query, for sqlite3 to run as a whole process.
 small_sql=$(grep -v '^--' queries/api_prices.sql)
-sqlite3_insert="INSERT INTO main.pricing SELECT pricing_id, product_id, billing_basis, direction, unit, unit_stated,
+# Columns named, so a column the generator does not write (assumption_gap)
+# takes its default, as it does in aigc's load.
+sqlite3_insert="INSERT INTO main.pricing (pricing_id, product_id, billing_basis, direction, unit, unit_stated,
+  price_min, price_max, currency, open_ended, free_tier, revenue_model, as_of, price_text, section_id, source_line,
+  source_quote, source_note) SELECT pricing_id, product_id, billing_basis, direction, unit, unit_stated,
   price_min, price_max, currency, open_ended, free_tier, revenue_model, as_of, price_text, NULLIF(section_id, ''),
   NULLIF(source_line, ''), NULLIF(source_quote, ''), NULLIF(source_note, '') FROM temp.staging"
 : > "$work/times"
