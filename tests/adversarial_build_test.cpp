@@ -12,7 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "core/warehouse.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

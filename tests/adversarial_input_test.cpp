@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/csv_writer.h"
+#include "csv/csv_reader.h"
+#include "csv/csv_writer.h"
 #include "support.h"
 
 namespace {

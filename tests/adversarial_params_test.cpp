@@ -12,10 +12,10 @@
 #include <set>
 #include <sstream>
 
-#include "core/catalog.h"
-#include "core/error.h"
-#include "core/render.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "base/error.h"
+#include "render/render.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "core/database.h"
-#include "core/render.h"
-#include "core/sql_guard.h"
-#include "core/sql_script.h"
-#include "core/statement_scanner.h"
-#include "core/warehouse.h"
+#include "sqlite/database.h"
+#include "render/render.h"
+#include "query/sql_guard.h"
+#include "query/sql_script.h"
+#include "sqlite/statement_scanner.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

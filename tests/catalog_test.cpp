@@ -4,9 +4,9 @@
 #include <SQLiteCpp/Database.h>
 #include <sstream>
 
-#include "core/catalog.h"
-#include "core/error.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "base/error.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

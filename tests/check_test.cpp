@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include "core/check.h"
-#include "core/error.h"
-#include "core/warehouse.h"
+#include "query/check.h"
+#include "base/error.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

@@ -13,9 +13,9 @@
 #include <set>
 #include <sstream>
 
-#include "core/check.h"
-#include "core/table_info.h"
-#include "core/warehouse.h"
+#include "query/check.h"
+#include "sqlite/table_info.h"
+#include "warehouse/warehouse.h"
 #include "report_fixture.h"
 #include "support.h"
 

@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/error.h"
+#include "csv/csv_reader.h"
+#include "base/error.h"
 #include "json_parse.h"
 #include "support.h"
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/csv_writer.h"
-#include "core/error.h"
+#include "csv/csv_reader.h"
+#include "csv/csv_writer.h"
+#include "base/error.h"
 
 namespace {
 

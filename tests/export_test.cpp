@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "core/csv_reader.h"
-#include "core/error.h"
-#include "core/output_file.h"
-#include "core/render.h"
+#include "csv/csv_reader.h"
+#include "base/error.h"
+#include "base/output_file.h"
+#include "render/render.h"
 #include "json_parse.h"
 #include "support.h"
 

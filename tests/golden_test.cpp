@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "core/catalog.h"
-#include "core/render.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "render/render.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 TEST_CASE("golden: every saved query reproduces its checked output byte for byte") {

@@ -5,10 +5,10 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "core/csv_reader.h"
-#include "core/error.h"
-#include "core/loader.h"
-#include "core/table_info.h"
+#include "csv/csv_reader.h"
+#include "base/error.h"
+#include "load/loader.h"
+#include "sqlite/table_info.h"
 #include "support.h"
 
 namespace {
@@ -306,7 +306,7 @@ TEST_CASE("table info: CHECK expressions are found in column and table constrain
   CHECK(checks[2] == "(a + 1) * 2 < length(b)");
 }
 
-// Rows go in 64 at a time (core/multi_row_insert.h); a batch SQLite refuses
+// Rows go in 64 at a time (core/load/multi_row_insert.h); a batch SQLite refuses
 // is replayed row by row. These files are long enough to fill batches.
 TEST_CASE("loader: rows inserted in batches keep their values, order and count") {
   Fixture f;

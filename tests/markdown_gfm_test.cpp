@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.h"
-#include "core/csv_reader.h"
-#include "core/database.h"
-#include "core/render.h"
+#include "query/catalog.h"
+#include "csv/csv_reader.h"
+#include "sqlite/database.h"
+#include "render/render.h"
 #include "report_fixture.h"
 #include "support.h"
 

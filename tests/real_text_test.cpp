@@ -16,9 +16,9 @@
 #include <sstream>
 #include <string>
 
-#include "core/database.h"
-#include "core/real_text.h"
-#include "core/render.h"
+#include "sqlite/database.h"
+#include "base/real_text.h"
+#include "render/render.h"
 #include "support.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/warehouse.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

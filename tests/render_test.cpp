@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/database.h"
-#include "core/error.h"
-#include "core/render.h"
+#include "csv/csv_reader.h"
+#include "sqlite/database.h"
+#include "base/error.h"
+#include "render/render.h"
 #include "json_parse.h"
 
 namespace {

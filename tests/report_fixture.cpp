@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "core/warehouse.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace test {

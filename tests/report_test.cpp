@@ -9,12 +9,12 @@
 #include <regex>
 #include <sstream>
 
-#include "core/error.h"
-#include "core/html_report.h"
-#include "core/markup.h"
-#include "core/render.h"
-#include "core/report_charts.h"
-#include "core/svg_chart.h"
+#include "base/error.h"
+#include "report/html_report.h"
+#include "report/markup.h"
+#include "render/render.h"
+#include "report/report_charts.h"
+#include "report/svg_chart.h"
 #include "json_parse.h"
 #include "support.h"
 

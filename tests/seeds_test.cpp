@@ -7,8 +7,8 @@
 
 #include <sstream>
 
-#include "core/table_info.h"
-#include "core/warehouse.h"
+#include "sqlite/table_info.h"
+#include "warehouse/warehouse.h"
 #include "report_fixture.h"
 #include "support.h"
 

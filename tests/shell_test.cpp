@@ -9,11 +9,11 @@
 #include <sstream>
 #include <thread>
 
-#include "core/catalog.h"
-#include "core/error.h"
-#include "core/sql_guard.h"
-#include "core/sql_script.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "base/error.h"
+#include "query/sql_guard.h"
+#include "query/sql_script.h"
+#include "warehouse/warehouse.h"
 #include "shell/completion.h"
 #include "shell/session.h"
 #include "pty.h"

@@ -7,10 +7,10 @@
 #include <sstream>
 #include <thread>
 
-#include "core/error.h"
-#include "core/sql_guard.h"
-#include "core/sql_script.h"
-#include "core/warehouse.h"
+#include "base/error.h"
+#include "query/sql_guard.h"
+#include "query/sql_script.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

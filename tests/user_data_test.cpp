@@ -17,9 +17,9 @@
 #include <sstream>
 #include <string>
 
-#include "core/catalog.h"
-#include "core/check.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "query/check.h"
+#include "warehouse/warehouse.h"
 #include "db_digest.h"
 #include "support.h"
 

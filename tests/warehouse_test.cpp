@@ -3,8 +3,8 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "core/error.h"
-#include "core/warehouse.h"
+#include "base/error.h"
+#include "warehouse/warehouse.h"
 #include "support.h"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/xlsx_export.h"
+#include "export/xlsx_export.h"
 #include "support.h"
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/progress.h"
-#include "core/warehouse.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

@@ -4,9 +4,9 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/check.h"
-#include "core/error.h"
-#include "core/warehouse.h"
+#include "query/check.h"
+#include "base/error.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/csv_reader.h"
+#include "csv/csv_reader.h"
 
 namespace aigc::cmd {
 

@@ -4,11 +4,11 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/error.h"
-#include "core/export.h"
-#include "core/output_file.h"
-#include "core/xlsx_export.h"
-#include "core/warehouse.h"
+#include "base/error.h"
+#include "export/export.h"
+#include "base/output_file.h"
+#include "export/xlsx_export.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

@@ -5,10 +5,10 @@
 #include "cmd/commands.h"
 #include "cmd/csv_input.h"
 #include "cmd/progress.h"
-#include "core/csv_reader.h"
-#include "core/loader.h"
-#include "core/table_info.h"
-#include "core/warehouse.h"
+#include "csv/csv_reader.h"
+#include "load/loader.h"
+#include "sqlite/table_info.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

@@ -13,11 +13,12 @@
 #include <optional>
 #include <string_view>
 
+#include "base/version.h"
 #include "cmd/commands.h"
-#include "core/database.h"
-#include "core/error.h"
-#include "core/fd_output.h"
-#include "core/suggest.h"
+#include "sqlite/database.h"
+#include "base/error.h"
+#include "base/fd_output.h"
+#include "base/suggest.h"
 
 namespace {
 
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
       "aigc: iResearch's 2023 report on AIGC applications in China, as a SQLite warehouse you can query.\n"
       "The warehouse is built from the report's facts on first use; see 'aigc COMMAND --help'."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "aigc " AIGC_VERSION);
+  app.set_version_flag("--version", std::string("aigc ") + aigc::kVersion);
   aigc::cmd::GlobalOptions global;
   auto* db_option =
       app.add_option("--db", global.db,

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/render.h"
+#include "render/render.h"
 
 namespace aigc::cmd {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/loader.h"
+#include "load/loader.h"
 
 namespace aigc::cmd {
 

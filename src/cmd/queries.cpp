@@ -4,8 +4,8 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/catalog.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/render.h"
+#include "render/render.h"
 
 namespace aigc::cmd {
 

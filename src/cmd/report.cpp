@@ -4,10 +4,10 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/error.h"
-#include "core/html_report.h"
-#include "core/output_file.h"
-#include "core/warehouse.h"
+#include "base/error.h"
+#include "report/html_report.h"
+#include "base/output_file.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

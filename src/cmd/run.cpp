@@ -4,9 +4,9 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/catalog.h"
-#include "core/output_file.h"
-#include "core/warehouse.h"
+#include "query/catalog.h"
+#include "base/output_file.h"
+#include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
 

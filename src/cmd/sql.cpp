@@ -7,11 +7,11 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "core/error.h"
-#include "core/output_file.h"
-#include "core/render.h"
-#include "core/sql_guard.h"
-#include "core/sql_script.h"
+#include "base/error.h"
+#include "base/output_file.h"
+#include "render/render.h"
+#include "query/sql_guard.h"
+#include "query/sql_script.h"
 
 namespace aigc::cmd {
 

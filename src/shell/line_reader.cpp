@@ -11,7 +11,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "core/render.h"
+#include "render/render.h"
 
 namespace aigc::shell {
 

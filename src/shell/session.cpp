@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <utility>
 
-#include "core/database.h"
-#include "core/error.h"
-#include "core/export.h"
-#include "core/output_file.h"
-#include "core/sql_script.h"
-#include "core/suggest.h"
+#include "sqlite/database.h"
+#include "base/error.h"
+#include "export/export.h"
+#include "base/output_file.h"
+#include "query/sql_script.h"
+#include "base/suggest.h"
 #include "shell/line_reader.h"
 
 namespace aigc::shell {

@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/catalog.h"
-#include "core/output_file.h"
-#include "core/render.h"
-#include "core/sql_guard.h"
-#include "core/statement_scanner.h"
+#include "query/catalog.h"
+#include "base/output_file.h"
+#include "render/render.h"
+#include "query/sql_guard.h"
+#include "sqlite/statement_scanner.h"
 #include "shell/completion.h"
 
 namespace aigc::shell {

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <cerrno>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace aigc::shell {
 

@@ -2,7 +2,7 @@
 /// Ctrl-C while a statement runs: stop the statement, keep the session.
 #include <signal.h>
 
-#include "core/sql_guard.h"
+#include "query/sql_guard.h"
 
 namespace aigc::shell {
 

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/csv_reader.h"
-#include "core/csv_writer.h"
+#include "csv/csv_reader.h"
+#include "csv/csv_writer.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -15,9 +15,9 @@
 #include <string_view>
 
 #include "../db_digest.h"
-#include "core/csv_reader.h"
-#include "core/error.h"
-#include "core/loader.h"
+#include "csv/csv_reader.h"
+#include "base/error.h"
+#include "load/loader.h"
 #include "fuzz_check.h"
 
 namespace {

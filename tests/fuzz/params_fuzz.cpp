@@ -23,10 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/catalog.h"
-#include "core/csv_reader.h"
-#include "core/error.h"
-#include "core/render.h"
+#include "query/catalog.h"
+#include "csv/csv_reader.h"
+#include "base/error.h"
+#include "render/render.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -1,0 +1,435 @@
+#include "report/html_report.h"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "base/error.h"
+#include "report/markup.h"
+#include "sqlite/database.h"
+#include "base/output_file.h"
+#include "query/query_result.h"
+#include "report/report_charts.h"
+#include "render/render.h"
+
+namespace aigc {
+
+namespace {
+
+// No script and nothing to fetch: the policy makes any attempt (an <img>
+// slipped into a description, say) fail visibly instead of leaking a request.
+constexpr std::string_view kPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+constexpr std::string_view kStyle = R"css(
+:root{--ink:#1d2430;--muted:#5b6573;--line:#dde2e8;--soft:#f5f7fa;--accent:#2f6fb3;--null:#8a4b00}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;background:#eef1f5;color:var(--ink);font:15px/1.6 "Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+code,pre{font-family:"Noto Sans Mono CJK SC","DejaVu Sans Mono",ui-monospace,Menlo,Consolas,monospace;font-size:.88em}
+.masthead{background:#1f3a5f;color:#fff}
+.masthead .inner,.page{max-width:1120px;margin:0 auto;padding:0 20px}
+.masthead .inner{padding-top:28px;padding-bottom:22px}
+.masthead h1{margin:0 0 6px;font-size:28px;line-height:1.3}
+.masthead p{margin:4px 0;color:#d3dfee;max-width:60em}
+.masthead .meta{font-size:12.5px;color:#aebfd6}
+.page{padding-top:24px;padding-bottom:40px}
+nav.toc{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px 10px;margin:0 0 24px}
+nav.toc h2{margin:0 0 10px;font-size:18px}
+nav.toc ol{margin:0;padding-left:2em;columns:2 24em;column-gap:36px}
+nav.toc li{break-inside:avoid;margin:0 0 8px}
+nav.toc a{color:var(--accent);text-decoration:none;font-weight:600}
+nav.toc a:hover{text-decoration:underline}
+nav.toc .q{display:block;color:var(--muted);font-size:12px;line-height:1.4}
+.badge{display:inline-block;background:#e3edf9;color:#24558c;border-radius:4px;padding:0 5px;font-size:11px;margin-left:4px}
+section.query{background:#fff;border:1px solid var(--line);border-radius:8px;padding:20px 24px;margin:0 0 24px}
+.kicker{margin:0;color:var(--muted);font-size:13px}
+.kicker .no{display:inline-block;min-width:1.8em;text-align:center;background:var(--accent);color:#fff;border-radius:4px;margin-right:6px;font-weight:600}
+section.query h2{margin:4px 0 8px;font-size:21px;line-height:1.4}
+.desc{margin:0 0 12px;max-width:62em}
+ul.sections{margin:0 0 16px;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:6px}
+ul.sections li{background:var(--soft);border:1px solid var(--line);border-radius:999px;padding:1px 10px;font-size:13px}
+ul.sections .part{color:var(--muted);margin-right:4px}
+figure.chart{margin:0 0 18px;max-width:600px}
+figure.chart svg{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
+figure.chart figcaption{font-size:12px;color:var(--muted);margin-top:4px}
+.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:6px;margin:0 0 14px}
+table{border-collapse:collapse;font-size:13.5px;min-width:100%}
+th,td{padding:6px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top}
+th{background:var(--soft);white-space:nowrap;font-weight:600;border-top:0}
+th.n,td.n{text-align:right}
+td.n{font-variant-numeric:tabular-nums;white-space:nowrap}
+td{white-space:nowrap}
+td.long{white-space:normal}
+/* A table cell ignores min-width: a block of set width inside keeps long text readable. */
+td.long>div{width:24em;overflow-wrap:anywhere}
+tbody tr:nth-child(even){background:#fafbfc}
+.null{color:var(--null);font-style:italic;font-size:.82em;background:#fff1dc;border-radius:3px;padding:0 4px}
+.empty{color:var(--muted);font-style:italic;margin:0 0 14px}
+.provenance{font-size:13px;color:var(--muted);border-top:1px dashed var(--line);padding-top:10px}
+.provenance h3{font-size:13px;margin:0 0 4px;color:var(--ink)}
+.provenance ul{margin:0 0 6px;padding-left:1.2em}
+.provenance details summary{cursor:pointer;color:var(--accent)}
+.provenance pre{background:var(--soft);color:var(--ink);padding:10px;border-radius:6px;overflow-x:auto;line-height:1.45}
+footer.colophon{color:var(--muted);font-size:12px;text-align:center;margin-top:28px}
+@media (max-width:640px){
+body{font-size:14px}
+.masthead .inner,.page{padding-left:12px;padding-right:12px}
+.masthead .inner{padding-top:18px;padding-bottom:14px}
+.masthead h1{font-size:21px}
+.page{padding-top:12px}
+nav.toc{padding:12px 12px 6px}
+nav.toc ol{columns:1;padding-left:1.6em}
+section.query{padding:14px 12px;margin-bottom:14px}
+section.query h2{font-size:18px}
+table{font-size:12.5px}
+td.long>div{width:15em}
+}
+@media print{
+@page{margin:14mm}
+body{background:#fff;font-size:10pt}
+.masthead{background:none;color:#000;border-bottom:2px solid #000}
+.masthead .inner,.page{max-width:none;padding:0}
+.masthead .inner{padding-bottom:8pt}
+.masthead p,.masthead .meta{color:#333}
+nav.toc{border:0;padding:0;break-after:page}
+nav.toc a{color:#000}
+section.query{border:0;border-radius:0;padding:0;margin:0 0 20pt}
+section.query h2,.kicker,.desc,ul.sections,.provenance h3{break-after:avoid}
+figure.chart{break-inside:avoid}
+figure.chart svg{border:0}
+.table-wrap{overflow:visible;border:0}
+table{font-size:8pt;min-width:0;width:100%}
+th{white-space:normal}
+td{white-space:normal}
+td.long>div{width:auto}
+thead{display:table-header-group}
+tr{break-inside:avoid}
+tbody tr:nth-child(even){background:none}
+.null{background:none;border:1px solid #aaa}
+.provenance details{display:none}
+a{color:inherit;text-decoration:none}
+}
+)css";
+
+/// A report_section row.
+struct ReportSection {
+  std::string part;
+  std::string title;
+  std::string subtitle;
+  std::int64_t start_line = 0;
+};
+
+/// report_section by id; empty if the warehouse has no such table.
+std::map<std::string, ReportSection> read_sections(sqlite3* db) {
+  std::map<std::string, ReportSection> sections;
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT section_id, part, title, subtitle, start_line FROM report_section", -1, &raw,
+                         nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return sections;
+  }
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+  auto text = [&](int i) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), i));
+    return std::string(t ? t : "");
+  };
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW)
+    sections[text(0)] = ReportSection{text(1), text(2), text(3), sqlite3_column_int64(stmt.get(), 4)};
+  return sections;
+}
+
+/// A query run, with everything its section shows.
+struct Entry {
+  const SavedQuery* query = nullptr;
+  std::vector<std::pair<std::string, ParamValue>> params;
+  QueryResult result;
+  std::string anchor;
+  std::int64_t position = std::numeric_limits<std::int64_t>::max();  ///< where in the report it belongs
+};
+
+/// An id for `name`: letters, digits, - and _ kept, anything else _.
+std::string anchor_for(std::string_view name, std::set<std::string>& taken) {
+  std::string a = "q-";
+  for (unsigned char c : name) a += (std::isalnum(c) || c == '-' || c == '_') ? static_cast<char>(c) : '_';
+  std::string unique = a;
+  for (int n = 2; !taken.insert(unique).second; ++n) unique = a + "-" + std::to_string(n);
+  return unique;
+}
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string params_text(const std::vector<std::pair<std::string, ParamValue>>& params) {
+  std::string s;
+  for (const auto& [name, value] : params) s += (s.empty() ? "" : ", ") + name + "=" + value.literal();
+  return s;
+}
+
+/// A column is numeric when every non-NULL value in it is a number (and one is).
+bool numeric_column(const QueryResult& r, std::size_t col) {
+  bool any = false;
+  for (const auto& row : r.rows) {
+    if (row[col].is_null()) continue;
+    if (!row[col].is_number()) return false;
+    any = true;
+  }
+  return any;
+}
+
+/// A column of long text gets room to wrap instead of one narrow column.
+bool long_column(const QueryResult& r, std::size_t col) {
+  for (const auto& row : r.rows)
+    if (row[col].type == SQLITE_TEXT && display_width(row[col].text) > 40) return true;
+  return false;
+}
+
+void write_table(std::string& html, const Entry& e) {
+  const QueryResult& r = e.result;
+  if (r.rows.empty()) html += "<p class=\"empty\">The query returned no rows.</p>\n";
+  html += "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"";
+  append_escaped(html, e.query->title);
+  html += " (table)\">\n<table>\n<thead><tr>";
+  std::vector<bool> numeric(r.columns.size()), wide(r.columns.size());
+  for (std::size_t c = 0; c < r.columns.size(); ++c) {
+    numeric[c] = numeric_column(r, c);
+    wide[c] = long_column(r, c);
+    html += numeric[c] ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">";
+    append_escaped(html, r.columns[c]);
+    html += "</th>";
+  }
+  html += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : r.rows) {
+    html += "<tr>";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const ResultCell& cell = row[c];
+      if (cell.is_null()) {
+        html += numeric[c] ? "<td class=\"n\">" : "<td>";
+        html += "<span class=\"null\">NULL</span></td>";
+        continue;
+      }
+      const bool long_text = !cell.is_number() && wide[c];
+      html += cell.is_number() ? "<td class=\"n\">" : long_text ? "<td class=\"long\"><div>" : "<td>";
+      append_escaped(html, cell.text);
+      html += long_text ? "</div></td>" : "</td>";
+    }
+    html += "</tr>\n";
+  }
+  html += "</tbody>\n</table>\n</div>\n";
+}
+
+void write_provenance(std::string& html, const Entry& e, const std::map<std::string, ReportSection>& sections) {
+  html += "<footer class=\"provenance\">\n<h3>Provenance · 出处</h3>\n<ul>\n";
+  for (const auto& id : e.query->sections) {
+    html += "<li>Report section <code>";
+    append_escaped(html, id);
+    html += "</code>";
+    if (auto s = sections.find(id); s != sections.end()) {
+      html += ": ";
+      append_escaped(html, s->second.part);
+      html += " › <strong>";
+      append_escaped(html, s->second.title);
+      html += "</strong>";
+      if (!s->second.subtitle.empty()) {
+        html += " — ";
+        append_escaped(html, s->second.subtitle);
+      }
+      html += " (from line " + std::to_string(s->second.start_line) + " of the extracted report text)";
+    } else {
+      html += " (not in this warehouse's report_section)";
+    }
+    html += "</li>\n";
+  }
+  if (auto col = e.result.column("source_line")) {
+    std::set<std::int64_t> lines;
+    for (const auto& row : e.result.rows)
+      if (row[*col].type == SQLITE_INTEGER) lines.insert(static_cast<std::int64_t>(row[*col].number));
+    if (!lines.empty())
+      html += "<li>Each row cites its line in the extracted report text (column <code>source_line</code>): " +
+              plural(lines.size(), "line", "distinct lines") +
+              (lines.size() > 1 ? ", from " + std::to_string(*lines.begin()) + " to " +
+                                      std::to_string(*lines.rbegin())
+                                : ", line " + std::to_string(*lines.begin())) +
+              ".</li>\n";
+  }
+  html += "<li>Saved query <code>";
+  append_escaped(html, e.query->file);
+  html += "</code>";
+  if (!e.params.empty()) {
+    html += " with <code>";
+    append_escaped(html, params_text(e.params));
+    html += "</code>";
+  }
+  html += "; rerun it with <code>aigc run ";
+  append_escaped(html, e.query->name);
+  html += "</code>.</li>\n</ul>\n<details><summary>SQL</summary>\n<pre><code>";
+  append_escaped(html, e.query->sql);
+  html += "</code></pre>\n</details>\n</footer>\n";
+}
+
+void write_section(std::string& html, const Entry& e, std::size_t number,
+                   const std::map<std::string, ReportSection>& sections, std::size_t& charts) {
+  const SavedQuery& q = *e.query;
+  html += "<section class=\"query\" id=\"" + e.anchor + "\" data-query=\"";
+  append_escaped(html, q.name);
+  html += "\" data-rows=\"" + std::to_string(e.result.rows.size()) + "\">\n";
+  html += "<p class=\"kicker\"><span class=\"no\">" + std::to_string(number) + "</span><code>";
+  append_escaped(html, q.name);
+  html += "</code> · " + plural(e.result.rows.size(), "row", "rows") + "</p>\n<h2>";
+  append_escaped(html, q.title.empty() ? q.name : q.title);
+  html += "</h2>\n";
+  if (!q.description.empty()) {
+    html += "<p class=\"desc\">";
+    append_escaped(html, q.description);
+    html += "</p>\n";
+  }
+  if (!q.sections.empty()) {
+    html += "<ul class=\"sections\" aria-label=\"Report sections reproduced\">\n";
+    for (const auto& id : q.sections) {
+      html += "<li>";
+      if (auto s = sections.find(id); s != sections.end()) {
+        html += "<span class=\"part\">";
+        append_escaped(html, s->second.part);
+        html += "</span>";
+        append_escaped(html, s->second.title);
+      } else {
+        append_escaped(html, id);
+      }
+      html += "</li>\n";
+    }
+    html += "</ul>\n";
+  }
+  const std::string chart = chart_for_query(q.name, e.result, "chart-" + e.anchor);
+  if (!chart.empty()) {
+    ++charts;
+    html += "<figure class=\"chart\" data-query=\"";
+    append_escaped(html, q.name);
+    html += "\">\n" + chart + "<figcaption>Chart drawn from the result of saved query <code>";
+    append_escaped(html, q.name);
+    html += "</code>, the table below.</figcaption>\n</figure>\n";
+  }
+  write_table(html, e);
+  write_provenance(html, e, sections);
+  html += "</section>\n";
+}
+
+}  // namespace
+
+HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                    std::ostream& out, const HtmlReportOptions& options) {
+  // Run everything first: a failing query must not leave half a page.
+  auto bound = bind_queries(db, catalog.queries(), options.params);
+  const auto sections = read_sections(db);
+  std::vector<Entry> entries;
+  std::set<std::string> anchors;
+  for (auto& b : bound) {
+    Entry e;
+    e.query = &b.prepared.query();
+    e.params = b.params;
+    try {
+      e.result = QueryResult::fetch(b.prepared.get());
+    } catch (const DataError& err) {
+      throw DataError("query " + e.query->name + ": " + err.what());
+    }
+    e.anchor = anchor_for(e.query->name, anchors);
+    for (const auto& id : e.query->sections)
+      if (auto s = sections.find(id); s != sections.end()) e.position = std::min(e.position, s->second.start_line);
+    entries.push_back(std::move(e));
+  }
+  // In the order of the report pages they reproduce, so the page reads like the report.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.position < b.position; });
+
+  std::string report_title = "AIGC report: tables and charts";
+  std::string report_subtitle;
+  if (auto cover = sections.find("cover"); cover != sections.end()) {
+    report_title = cover->second.title;
+    report_subtitle = cover->second.subtitle;
+  }
+  const std::string generated = options.generated_at.empty() ? utc_timestamp() : options.generated_at;
+
+  HtmlReportSummary summary;
+  summary.sections = entries.size();
+  for (const auto& e : entries) summary.rows += e.result.rows.size();
+
+  std::string html;
+  html += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<meta http-equiv=\"Content-Security-Policy\" content=\"" + std::string(kPolicy) + "\">\n";
+  html += "<meta name=\"generator\" content=\"aigc " + std::string(aigc_version()) + "\">\n<title>";
+  append_escaped(html, report_title);
+  html += " · 数据与图表</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+
+  html += "<header class=\"masthead\"><div class=\"inner\">\n<h1>";
+  append_escaped(html, report_title);
+  if (!report_subtitle.empty()) {
+    html += " <small>";
+    append_escaped(html, report_subtitle);
+    html += "</small>";
+  }
+  html += "</h1>\n<p>iResearch (艾瑞咨询), 2023. The report's tables and figures, reproduced from the aigc warehouse by " +
+          plural(entries.size(), "saved query", "saved queries") + " (" + plural(summary.rows, "row", "rows") +
+          "), in the order of the report pages they come from.</p>\n<p class=\"meta\">Generated ";
+  append_escaped(html, generated);
+  html += " by aigc " + std::string(aigc_version());
+  if (!warehouse.built_at.empty()) {
+    html += " · warehouse built ";
+    append_escaped(html, warehouse.built_at);
+  }
+  if (!warehouse.seed_digest.empty()) {
+    html += " · seeds <code>";
+    append_escaped(html, warehouse.seed_digest.substr(0, 12));
+    html += "</code>";
+  }
+  html += " · queries: ";
+  append_escaped(html, catalog.origin());
+  if (!options.params.empty()) {
+    html += " · parameters:";
+    for (const auto& [name, value] : options.params) {
+      html += " <code>";
+      append_escaped(html, name + "=" + value);
+      html += "</code>";
+    }
+  }
+  html += "</p>\n</div></header>\n<div class=\"page\">\n";
+
+  html += "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>目录 · Contents</h2>\n<ol>\n";
+  const auto charted = charted_queries();
+  for (const auto& e : entries) {
+    html += "<li><a href=\"#" + e.anchor + "\">";
+    append_escaped(html, e.query->title.empty() ? e.query->name : e.query->title);
+    html += "</a>";
+    if (std::find(charted.begin(), charted.end(), e.query->name) != charted.end())
+      html += "<span class=\"badge\">chart</span>";
+    html += "<span class=\"q\"><code>";
+    append_escaped(html, e.query->name);
+    html += "</code> · " + plural(e.result.rows.size(), "row", "rows") + "</span></li>\n";
+  }
+  html += "</ol>\n</nav>\n<main>\n";
+  out.write(html.data(), static_cast<std::streamsize>(html.size()));
+
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    html.clear();
+    write_section(html, entries[i], i + 1, sections, summary.charts);
+    out.write(html.data(), static_cast<std::streamsize>(html.size()));
+  }
+  html = "</main>\n<footer class=\"colophon\">Generated by aigc " + std::string(aigc_version()) +
+         ". One self-contained file: no scripts, nothing loaded from the network.</footer>\n</div>\n</body>\n</html>\n";
+  out.write(html.data(), static_cast<std::streamsize>(html.size()));
+  out.flush();
+  if (!out) throw DataError("cannot write the report: the output stream failed");
+  return summary;
+}
+
+HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                         const fs::path& file, const HtmlReportOptions& options) {
+  OutputFile out(file, database_file(db), options.standard_output);
+  auto summary = write_html_report(db, warehouse, catalog, out.stream(), options);
+  out.commit();
+  return summary;
+}
+
+}  // namespace aigc

@@ -1,0 +1,198 @@
+#include "sqlite/table_info.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "sqlite/database.h"
+#include "base/error.h"
+#include "base/suggest.h"
+
+namespace aigc {
+
+namespace {
+
+/// Runs a query and hands each row's columns, as text (NULL as ""), to `fn`.
+template <typename Fn>
+void each_row(sqlite3* db, const std::string& sql, Fn fn) {
+  RawStatement st(db, sql);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(st.get()); ++i) {
+      auto* t = sqlite3_column_text(st.get(), i);
+      row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+    }
+    fn(row);
+  }
+  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+ColumnType type_of(const std::string& declared) {
+  // STRICT tables allow exactly these names; for non-STRICT tables apply
+  // SQLite's affinity rules (section 3.1 of the datatype documentation).
+  const std::string t = upper(declared);
+  if (t == "INT" || t == "INTEGER") return ColumnType::integer;
+  if (t == "REAL") return ColumnType::real;
+  if (t == "TEXT") return ColumnType::text;
+  if (t == "BLOB") return ColumnType::blob;
+  if (t.empty() || t == "ANY") return ColumnType::any;
+  if (t.find("INT") != std::string::npos) return ColumnType::integer;
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos || t.find("TEXT") != std::string::npos)
+    return ColumnType::text;
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos || t.find("DOUB") != std::string::npos)
+    return ColumnType::real;
+  return ColumnType::any;  // NUMERIC affinity: keep the value's own type
+}
+
+}  // namespace
+
+std::vector<std::string> check_expressions(std::string_view sql) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  const std::size_t n = sql.size();
+  auto skip_quoted = [&](char close) {
+    for (++i; i < n; ++i)
+      if (sql[i] == close) {
+        if (i + 1 < n && sql[i + 1] == close && close != ']') {
+          ++i;
+          continue;
+        }
+        break;
+      }
+    ++i;
+  };
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (static_cast<unsigned char>(c) >= 0x80); };
+  while (i < n) {
+    char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      skip_quoted(c);
+    } else if (c == '[') {
+      skip_quoted(']');
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      auto end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? n : end + 2;
+    } else if (is_word(c)) {
+      std::size_t start = i;
+      while (i < n && is_word(sql[i])) ++i;
+      if (upper(std::string(sql.substr(start, i - start))) != "CHECK") continue;
+      std::size_t j = i;
+      while (j < n && std::isspace(static_cast<unsigned char>(sql[j]))) ++j;
+      if (j >= n || sql[j] != '(') continue;
+      // The expression runs to the matching parenthesis.
+      i = j + 1;
+      int depth = 1;
+      std::size_t expr_start = i;
+      while (i < n && depth > 0) {
+        char d = sql[i];
+        if (d == '\'' || d == '"' || d == '`') {
+          skip_quoted(d);
+          continue;
+        }
+        if (d == '[') {
+          skip_quoted(']');
+          continue;
+        }
+        if (d == '(') ++depth;
+        if (d == ')') --depth;
+        ++i;
+      }
+      if (depth == 0) out.emplace_back(sql.substr(expr_start, i - 1 - expr_start));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> table_names(sqlite3* db) {
+  std::vector<std::string> names;
+  each_row(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+           [&](const auto& r) { names.push_back(r[0]); });
+  return names;
+}
+
+TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
+  TableInfo info;
+  std::string sql_text;
+  each_row(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = " + quote_literal(table) + " COLLATE NOCASE",
+           [&](const auto& r) {
+             info.name = r[0];
+             sql_text = r[1];
+           });
+  if (info.name.empty()) {
+    std::string msg = "no table named " + table;
+    if (auto hint = did_you_mean(table, table_names(db)); !hint.empty()) msg += "; " + hint;
+    throw UsageError(msg);
+  }
+  each_row(db, "SELECT strict FROM pragma_table_list WHERE name = " + quote_literal(info.name),
+           [&](const auto& r) { info.strict = r[0] == "1"; });
+  // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden. Generated
+  // columns (hidden 2 or 3) cannot be inserted into and are left out.
+  info.checks = check_expressions(sql_text);
+  each_row(db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, hidden, dflt_value FROM pragma_table_xinfo(" +
+                   quote_literal(info.name) + ") ORDER BY cid",
+           [&](const auto& r) {
+             if (r[5] == "2" || r[5] == "3") return;
+             TableColumn c;
+             c.name = r[0];
+             c.declared_type = r[1];
+             c.type = type_of(r[1]);
+             c.not_null = r[2] == "1";
+             c.has_default = r[3] == "1";
+             c.default_expr = r[6];
+             c.pk_position = std::stoi(r[4]);
+             info.columns.push_back(std::move(c));
+           });
+  // foreign_key_list: id, seq, table, from, to (to empty = parent's primary key).
+  std::map<int, ForeignKey> fks;
+  std::map<int, std::vector<std::string>> to_cols;
+  each_row(db, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(" + quote_literal(info.name) +
+                   ") ORDER BY id, seq",
+           [&](const auto& r) {
+             auto& fk = fks[std::stoi(r[0])];
+             fk.parent_table = r[2];
+             int idx = info.find_column(r[3]);
+             if (idx < 0) throw DataError("foreign key of " + info.name + " names unknown column " + r[3]);
+             fk.child_columns.push_back(static_cast<std::size_t>(idx));
+             to_cols[std::stoi(r[0])].push_back(r[4]);
+           });
+  for (auto& [id, fk] : fks) {
+    auto& to = to_cols[id];
+    if (std::any_of(to.begin(), to.end(), [](const std::string& s) { return s.empty(); })) {
+      auto parent = TableInfo::read(db, fk.parent_table);
+      to.clear();
+      for (auto i : parent.primary_key()) to.push_back(parent.columns[i].name);
+    }
+    fk.parent_columns = to;
+    info.foreign_keys.push_back(std::move(fk));
+  }
+  return info;
+}
+
+int TableInfo::find_column(const std::string& name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto& c = columns[i].name;
+    if (c.size() == name.size() &&
+        std::equal(c.begin(), c.end(), name.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<std::size_t> TableInfo::primary_key() const {
+  std::vector<std::size_t> pk;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].pk_position > 0) pk.push_back(i);
+  std::sort(pk.begin(), pk.end(), [&](auto a, auto b) { return columns[a].pk_position < columns[b].pk_position; });
+  return pk;
+}
+
+}  // namespace aigc
