@@ -10,6 +10,8 @@ namespace aigc::cmd {
 /// Options that every subcommand shares.
 struct GlobalOptions {
   std::string db;  ///< --db; empty: $AIGC_DB, then the default path
+  /// --ambiguous-wide / AIGC_AMBIGUOUS_WIDE: East Asian ambiguous characters take two cells.
+  bool ambiguous_wide = false;
 };
 
 void setup_build(CLI::App& app, GlobalOptions& global);

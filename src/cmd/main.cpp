@@ -13,6 +13,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/display_width.h"
 #include "base/version.h"
 #include "cmd/commands.h"
 #include "sqlite/database.h"
@@ -123,6 +124,10 @@ int main(int argc, char** argv) {
   auto* db_option =
       app.add_option("--db", global.db,
                      "Warehouse file (default: $AIGC_DB, else ~/.local/share/aigc/warehouse.db; built on first use)");
+  app.add_flag("--ambiguous-wide", global.ambiguous_wide,
+               "Count East Asian ambiguous-width characters (· — ① α ...) as two cells, as a CJK terminal shows "
+               "them, so tables stay aligned (default: $AIGC_AMBIGUOUS_WIDE, else one cell)")
+      ->envname("AIGC_AMBIGUOUS_WIDE");
   // Runs after parsing, before any command's callback. An empty --db is a
   // mistake (an unset shell variable), not a request for the default; an
   // empty AIGC_DB counts as unset, as XDG_DATA_HOME does.
@@ -132,6 +137,7 @@ int main(int argc, char** argv) {
     // heap limit (and its cost on every allocation).
     const bool bulk = app.got_subcommand("build") || app.got_subcommand("load") || app.got_subcommand("import");
     aigc::configure_sqlite(bulk ? aigc::HeapLimit::none : aigc::HeapLimit::bounded);
+    aigc::set_ambiguous_wide(global.ambiguous_wide);
     if (db_option->count() > 0) {
       if (global.db.empty()) throw aigc::UsageError("--db: the warehouse path is empty");
       check_warehouse_path(global.db, "--db " + global.db);

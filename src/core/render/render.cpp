@@ -159,7 +159,7 @@ std::string fit_to_width(std::string_view text, std::size_t width) {
     utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &cp);
     std::size_t w = 1;
     if (n <= 0) n = 1;
-    else w = static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
+    else w = char_width(static_cast<char32_t>(cp));
     if (used + w > room) break;
     out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
     used += w;
@@ -599,29 +599,6 @@ std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const Rend
     case Format::markdown: return render_markdown(stmt, ncols, out, options);
   }
   return 0;
-}
-
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    if (*p < 0x80) {  // ASCII: printable characters take one cell, controls none
-      width += (*p >= 0x20 && *p < 0x7F) ? 1 : 0;
-      ++p;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &cp);
-    if (n <= 0) {  // an invalid byte shows as one replacement character
-      ++width;
-      ++p;
-      continue;
-    }
-    width += static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
-    p += n;
-  }
-  return width;
 }
 
 }  // namespace aigc

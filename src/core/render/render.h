@@ -4,6 +4,8 @@
 /// surface shows a result the same way.
 #include <sqlite3.h>
 
+#include "base/display_width.h"  // display_width, for the renderer's callers
+
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -42,8 +44,5 @@ struct RenderOptions {
 /// whole, its line grows); the others stream.
 std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options);
 
-/// Number of terminal cells `text` takes (East Asian wide characters count 2,
-/// combining marks 0), computed with utf8proc.
-std::size_t display_width(std::string_view text);
 
 }  // namespace aigc
