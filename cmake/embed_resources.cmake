@@ -1,5 +1,5 @@
-# Writes OUT: a C++ file holding every schema/*.sql, seeds/*.csv and
-# queries/*.sql under ROOT as byte arrays, plus a SHA-256 of the seeds so an
+# Writes OUT: a C++ file holding every schema/*.sql, seeds/*.csv,
+# queries/*.sql, report/*.txt and src/core/report/*.css under ROOT as byte arrays, plus a SHA-256 of the seeds so an
 # export manifest can say which data it came from.
 file(GLOB schema_files ${ROOT}/schema/*.sql)
 file(GLOB seed_files ${ROOT}/seeds/*.csv)
@@ -7,24 +7,29 @@ file(GLOB query_files ${ROOT}/queries/*.sql)
 # The report's extracted text, so `aigc check` can test that a row's
 # source_quote stands on its source_line without the source tree.
 file(GLOB report_files ${ROOT}/report/*.txt)
+# The HTML report's style sheet, kept as a CSS file rather than a C++ string.
+file(GLOB style_files ${ROOT}/src/core/report/*.css)
 list(SORT schema_files)
 list(SORT seed_files)
 list(SORT query_files)
 list(SORT report_files)
+list(SORT style_files)
 
 set(body "")
 set(table "")
 set(index 0)
 set(seed_digest_input "")
-foreach(kind schema seeds queries report)
+foreach(kind schema seeds queries report style)
   if(kind STREQUAL "schema")
     set(files ${schema_files})
   elseif(kind STREQUAL "seeds")
     set(files ${seed_files})
   elseif(kind STREQUAL "queries")
     set(files ${query_files})
-  else()
+  elseif(kind STREQUAL "report")
     set(files ${report_files})
+  else()
+    set(files ${style_files})
   endif()
   foreach(f ${files})
     get_filename_component(name ${f} NAME)

@@ -1,5 +1,7 @@
 #pragma once
-/// The project's schema/, seeds/ and queries/ files, compiled into the binary.
+/// The project's schema/, seeds/ and queries/ files, the report's text
+/// (report/) and the HTML report's style sheet (style/report.css), compiled
+/// into the binary.
 #include <string>
 #include <string_view>
 #include <vector>

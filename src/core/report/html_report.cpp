@@ -11,6 +11,7 @@
 #include "report/markup.h"
 #include "sqlite/database.h"
 #include "base/output_file.h"
+#include "base/resources.h"
 #include "query/query_result.h"
 #include "report/report_charts.h"
 #include "render/render.h"
@@ -23,96 +24,12 @@ namespace {
 // slipped into a description, say) fail visibly instead of leaking a request.
 constexpr std::string_view kPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-constexpr std::string_view kStyle = R"css(
-:root{--ink:#1d2430;--muted:#5b6573;--line:#dde2e8;--soft:#f5f7fa;--accent:#2f6fb3;--null:#8a4b00}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;background:#eef1f5;color:var(--ink);font:15px/1.6 "Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-code,pre{font-family:"Noto Sans Mono CJK SC","DejaVu Sans Mono",ui-monospace,Menlo,Consolas,monospace;font-size:.88em}
-.masthead{background:#1f3a5f;color:#fff}
-.masthead .inner,.page{max-width:1120px;margin:0 auto;padding:0 20px}
-.masthead .inner{padding-top:28px;padding-bottom:22px}
-.masthead h1{margin:0 0 6px;font-size:28px;line-height:1.3}
-.masthead p{margin:4px 0;color:#d3dfee;max-width:60em}
-.masthead .meta{font-size:12.5px;color:#aebfd6}
-.page{padding-top:24px;padding-bottom:40px}
-nav.toc{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px 10px;margin:0 0 24px}
-nav.toc h2{margin:0 0 10px;font-size:18px}
-nav.toc ol{margin:0;padding-left:2em;columns:2 24em;column-gap:36px}
-nav.toc li{break-inside:avoid;margin:0 0 8px}
-nav.toc a{color:var(--accent);text-decoration:none;font-weight:600}
-nav.toc a:hover{text-decoration:underline}
-nav.toc .q{display:block;color:var(--muted);font-size:12px;line-height:1.4}
-.badge{display:inline-block;background:#e3edf9;color:#24558c;border-radius:4px;padding:0 5px;font-size:11px;margin-left:4px}
-section.query{background:#fff;border:1px solid var(--line);border-radius:8px;padding:20px 24px;margin:0 0 24px}
-.kicker{margin:0;color:var(--muted);font-size:13px}
-.kicker .no{display:inline-block;min-width:1.8em;text-align:center;background:var(--accent);color:#fff;border-radius:4px;margin-right:6px;font-weight:600}
-section.query h2{margin:4px 0 8px;font-size:21px;line-height:1.4}
-.desc{margin:0 0 12px;max-width:62em}
-ul.sections{margin:0 0 16px;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:6px}
-ul.sections li{background:var(--soft);border:1px solid var(--line);border-radius:999px;padding:1px 10px;font-size:13px}
-ul.sections .part{color:var(--muted);margin-right:4px}
-figure.chart{margin:0 0 18px;max-width:600px}
-figure.chart svg{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
-figure.chart figcaption{font-size:12px;color:var(--muted);margin-top:4px}
-.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:6px;margin:0 0 14px}
-table{border-collapse:collapse;font-size:13.5px;min-width:100%}
-th,td{padding:6px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top}
-th{background:var(--soft);white-space:nowrap;font-weight:600;border-top:0}
-th.n,td.n{text-align:right}
-td.n{font-variant-numeric:tabular-nums;white-space:nowrap}
-td{white-space:nowrap}
-td.long{white-space:normal}
-/* A table cell ignores min-width: a block of set width inside keeps long text readable. */
-td.long>div{width:24em;overflow-wrap:anywhere}
-tbody tr:nth-child(even){background:#fafbfc}
-.null{color:var(--null);font-style:italic;font-size:.82em;background:#fff1dc;border-radius:3px;padding:0 4px}
-.empty{color:var(--muted);font-style:italic;margin:0 0 14px}
-.provenance{font-size:13px;color:var(--muted);border-top:1px dashed var(--line);padding-top:10px}
-.provenance h3{font-size:13px;margin:0 0 4px;color:var(--ink)}
-.provenance ul{margin:0 0 6px;padding-left:1.2em}
-.provenance details summary{cursor:pointer;color:var(--accent)}
-.provenance pre{background:var(--soft);color:var(--ink);padding:10px;border-radius:6px;overflow-x:auto;line-height:1.45}
-footer.colophon{color:var(--muted);font-size:12px;text-align:center;margin-top:28px}
-@media (max-width:640px){
-body{font-size:14px}
-.masthead .inner,.page{padding-left:12px;padding-right:12px}
-.masthead .inner{padding-top:18px;padding-bottom:14px}
-.masthead h1{font-size:21px}
-.page{padding-top:12px}
-nav.toc{padding:12px 12px 6px}
-nav.toc ol{columns:1;padding-left:1.6em}
-section.query{padding:14px 12px;margin-bottom:14px}
-section.query h2{font-size:18px}
-table{font-size:12.5px}
-td.long>div{width:15em}
+/// The style sheet, src/core/report/report.css, compiled into the binary.
+std::string_view report_style() {
+  for (const auto& r : embedded_files("style/"))
+    if (r.path == "style/report.css") return r.data;
+  throw Error("the report's style sheet is not embedded in this build");
 }
-@media print{
-@page{margin:14mm}
-body{background:#fff;font-size:10pt}
-.masthead{background:none;color:#000;border-bottom:2px solid #000}
-.masthead .inner,.page{max-width:none;padding:0}
-.masthead .inner{padding-bottom:8pt}
-.masthead p,.masthead .meta{color:#333}
-nav.toc{border:0;padding:0;break-after:page}
-nav.toc a{color:#000}
-section.query{border:0;border-radius:0;padding:0;margin:0 0 20pt}
-section.query h2,.kicker,.desc,ul.sections,.provenance h3{break-after:avoid}
-figure.chart{break-inside:avoid}
-figure.chart svg{border:0}
-.table-wrap{overflow:visible;border:0}
-table{font-size:8pt;min-width:0;width:100%}
-th{white-space:normal}
-td{white-space:normal}
-td.long>div{width:auto}
-thead{display:table-header-group}
-tr{break-inside:avoid}
-tbody tr:nth-child(even){background:none}
-.null{background:none;border:1px solid #aaa}
-.provenance details{display:none}
-a{color:inherit;text-decoration:none}
-}
-)css";
 
 /// A report_section row.
 struct ReportSection {
@@ -361,7 +278,7 @@ HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse,
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"" + std::string(kPolicy) + "\">\n";
   html += "<meta name=\"generator\" content=\"aigc " + std::string(aigc_version()) + "\">\n<title>";
   append_escaped(html, report_title);
-  html += " · 数据与图表</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  html += " · 数据与图表</title>\n<style>" + std::string(report_style()) + "</style>\n</head>\n<body>\n";
 
   html += "<header class=\"masthead\"><div class=\"inner\">\n<h1>";
   append_escaped(html, report_title);
