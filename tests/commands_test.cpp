@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/version.h"
 #include "cmd/commands.h"
+#include "export/export.h"
 #include "support.h"
 #include "warehouse/warehouse.h"
 
@@ -133,6 +134,9 @@ TEST_CASE("commands: the version printed is the one CMake generated") {
     INFO(r.describe());
     CHECK(r.status == 0);
     CHECK(r.out == expected + "\n");
+  }
+  SUBCASE("what export manifests, workbooks and the HTML report record") {
+    CHECK(aigc::aigc_version() == aigc::kVersion);
   }
   SUBCASE("the man page's title line") {
     aigc::cmd::GlobalOptions global;

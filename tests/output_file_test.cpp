@@ -71,7 +71,7 @@ TEST_CASE("output file: an exception before commit leaves the old file byte-iden
   const fs::path target = dir / "out.csv";
   const std::string old = std::string("a,b\r\n1,\xE7\x8E\x89\r\n") + std::string(100000, 'x');  // larger than the buffer
   test::write_file(target, old);
-  const auto old_inode = fs::status(target).permissions();
+  const auto old_permissions = fs::status(target).permissions();
   SUBCASE("AtomicFile") {
     try {
       aigc::AtomicFile file(target);
@@ -90,7 +90,7 @@ TEST_CASE("output file: an exception before commit leaves the old file byte-iden
     }
   }
   CHECK(test::read_file(target) == old);
-  CHECK(fs::status(target).permissions() == old_inode);
+  CHECK(fs::status(target).permissions() == old_permissions);
   CHECK(test::entries(dir.path()) == Names{"out.csv"});
 }
 
