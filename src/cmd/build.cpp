@@ -77,7 +77,7 @@ void run_build(const BuildCommandOptions& options, const GlobalOptions& global, 
   std::uint64_t rows = 0;
   for (const auto& t : summary.tables) rows += t.added;
   out << "built " << summary.path.string() << ": " << summary.tables.size() << " tables, " << rows
-            << " rows from " << sources.origin << " seeds\n";
+      << " rows from " << sources.origin << " seeds\n";
   if (!summary.user_data.kept.empty()) out << "kept what you added: " << describe(summary.user_data.kept) << "\n";
 }
 

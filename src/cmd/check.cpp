@@ -19,7 +19,7 @@ void setup_check(CLI::App& app, GlobalOptions& global) {
       ->default_val(100)
       ->check(CLI::PositiveNumber);
   sub->add_option("-f,--format", opts->format,
-                                 "Write the failing rows as table, csv, json, jsonl or markdown instead of the report");
+                  "Write the failing rows as table, csv, json, jsonl or markdown instead of the report");
   add_csv_options(sub, opts->out);
   sub->footer(R"(Checks: integrity, foreign keys, unique keys, values the schema's CHECK and
 NOT NULL rules accept, min <= max in ranges, declared counts against rows

@@ -47,7 +47,7 @@ Examples:
 void run_export(const ExportCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
   if (options.all == !options.name.empty())
     throw UsageError(options.all ? "give either --all or a query name, not both"
-                               : "name a saved query to export, or use --all --dir DIR");
+                                 : "name a saved query to export, or use --all --dir DIR");
   const auto catalog = QueryCatalog::resolve(options.queries);
   aigc::ExportOptions eo;
   eo.render = render_options(options.out);
@@ -64,8 +64,9 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
     auto summary = export_xlsx(db.getHandle(), queries, options.xlsx, eo.params, &out);
     std::uint64_t rows = 0;
     for (const auto& s : summary.sheets) rows += s.rows;
-    (options.xlsx == "-" ? std::cerr : out) << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (")
-              << rows << " rows) to " << options.xlsx << "\n";
+    (options.xlsx == "-" ? std::cerr : out)
+        << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (") << rows
+        << " rows) to " << options.xlsx << "\n";
     return;
   }
   if (options.all) {
@@ -76,7 +77,7 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
     std::uint64_t rows = 0;
     for (const auto& q : summary.queries) rows += q.rows;
     out << "exported " << summary.queries.size() << " queries (" << rows << " rows) to "
-              << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
+        << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
     return;
   }
   const SavedQuery& query = catalog.find(options.name);
@@ -97,8 +98,8 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
   auto db = open_warehouse(path, Access::read_only);
   auto e = export_query(db.getHandle(), query, file, eo);
   // The summary is a message: on standard error when the data itself went to standard output.
-  (file == "-" ? std::cerr : out) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows") << ") to "
-            << e.file.string() << "\n";
+  (file == "-" ? std::cerr : out) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows")
+                                  << ") to " << e.file.string() << "\n";
 }
 
 }  // namespace aigc::cmd

@@ -72,7 +72,7 @@ void run_import(const ImportCommandOptions& options, const GlobalOptions& global
   const char* rows = summary.rows == 1 ? " row" : " rows";
   if (options.dry_run)
     out << "checked " << summary.rows << rows << ": table " << summary.table
-              << " would be created (dry run: nothing was written)\n";
+        << " would be created (dry run: nothing was written)\n";
   else
     out << "imported " << summary.rows << rows << " into new table " << summary.table << "\n";
 }

@@ -55,7 +55,8 @@ void run_load(const LoadCommandOptions& options, const GlobalOptions& global, st
     out << "checked " << summary.rows << rows << " for " << summary.table << ": all would load";
   else
     out << "loaded " << summary.rows << rows << " into " << summary.table;
-  if (options.upsert) out << (options.dry_run ? ", " : ": ") << summary.added << " added, " << summary.replaced << " replaced";
+  if (options.upsert)
+    out << (options.dry_run ? ", " : ": ") << summary.added << " added, " << summary.replaced << " replaced";
   if (options.dry_run) out << " (dry run: nothing was written)";
   out << "\n";
 }

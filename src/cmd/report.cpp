@@ -47,7 +47,7 @@ void run_report(const ReportCommandOptions& options, const GlobalOptions& global
   auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.html, ro);
   // The summary is a message: on standard error when the page itself went to standard output.
   (options.html == "-" ? std::cerr : out) << "wrote " << options.html << ": " << s.sections << " sections, "
-                                              << s.charts << " charts, " << s.rows << " rows\n";
+                                          << s.charts << " charts, " << s.rows << " rows\n";
 }
 
 }  // namespace aigc::cmd

@@ -24,7 +24,8 @@ void check_stdin_is_not_a_terminal() {
     throw UsageError("give the SQL as an argument or on standard input (for an interactive session: aigc shell)");
 }
 
-ScriptSummary run_statements(GuardedConnection& conn, const std::string& sql, std::ostream& out, const ScriptOptions& so) {
+ScriptSummary run_statements(GuardedConnection& conn, const std::string& sql, std::ostream& out,
+                             const ScriptOptions& so) {
   if (sql == "-") return run_script_stream(conn, std::cin, "standard input", out, so);
   return run_script(conn, sql, out, so);
 }
