@@ -9,12 +9,6 @@
 namespace aigc::cmd {
 
 namespace {
-struct BuildOptions {
-  std::string from;  ///< a project directory holding schema/ and seeds/; empty: embedded copy
-  bool quiet = false;
-  bool discard_user_data = false;
-};
-
 /// "pricing 2 rows, deals (imported) 1 row"
 std::string describe(const std::vector<TableCount>& counts) {
   std::string out;
@@ -26,7 +20,7 @@ std::string describe(const std::vector<TableCount>& counts) {
 }  // namespace
 
 void setup_build(CLI::App& app, GlobalOptions& global) {
-  auto opts = std::make_shared<BuildOptions>();
+  auto opts = std::make_shared<BuildCommandOptions>();
   auto* sub = app.add_subcommand("build", "Create the warehouse from the schema and the report's seed data");
   sub->add_option("--from", opts->from,
                   "Project directory whose schema/ and seeds/ to use instead of the copy built into aigc");
@@ -52,37 +46,39 @@ Examples:
   aigc build                      # the default warehouse, from the built-in seeds
   aigc --db /tmp/w.db build --from ~/src/aigc-warehouse
 )");
-  sub->callback([opts, &global] {
-    auto path = resolve_warehouse_path(global.db);
-    auto sources = opts->from.empty() ? BuildSources::embedded() : BuildSources::from_directory(opts->from);
-    std::unique_ptr<ProgressBar> bar;
-    std::string current;
-    aigc::BuildOptions build_options;
-    build_options.discard_user_data = opts->discard_user_data;
-    auto summary = build_warehouse(
-        path, sources,
-        [&](const std::string& table, const LoadProgress& p) {
-          if (table != current) {
-            bar = std::make_unique<ProgressBar>("build " + table);
-            current = table;
-          }
-          bar->update(p);
-        },
-        build_options);
-    bar.reset();
-    // What was dropped is said even with --quiet: data went away.
-    if (!summary.user_data.discarded.empty())
-      std::cerr << "discarded, as --discard-user-data asked: " << describe(summary.user_data.discarded) << "\n";
-    if (summary.old_unreadable)
-      std::cerr << "the old warehouse was too damaged to read what you had added; replaced without it, as "
-                   "--discard-user-data asked\n";
-    if (opts->quiet) return;
-    std::uint64_t rows = 0;
-    for (const auto& t : summary.tables) rows += t.added;
-    std::cout << "built " << summary.path.string() << ": " << summary.tables.size() << " tables, " << rows
-              << " rows from " << sources.origin << " seeds\n";
-    if (!summary.user_data.kept.empty()) std::cout << "kept what you added: " << describe(summary.user_data.kept) << "\n";
-  });
+  sub->callback([opts, &global] { run_build(*opts, global, std::cout); });
+}
+
+void run_build(const BuildCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  auto path = resolve_warehouse_path(global.db);
+  auto sources = options.from.empty() ? BuildSources::embedded() : BuildSources::from_directory(options.from);
+  std::unique_ptr<ProgressBar> bar;
+  std::string current;
+  aigc::BuildOptions build_options;
+  build_options.discard_user_data = options.discard_user_data;
+  auto summary = build_warehouse(
+      path, sources,
+      [&](const std::string& table, const LoadProgress& p) {
+        if (table != current) {
+          bar = std::make_unique<ProgressBar>("build " + table);
+          current = table;
+        }
+        bar->update(p);
+      },
+      build_options);
+  bar.reset();
+  // What was dropped is said even with --quiet: data went away.
+  if (!summary.user_data.discarded.empty())
+    std::cerr << "discarded, as --discard-user-data asked: " << describe(summary.user_data.discarded) << "\n";
+  if (summary.old_unreadable)
+    std::cerr << "the old warehouse was too damaged to read what you had added; replaced without it, as "
+                 "--discard-user-data asked\n";
+  if (options.quiet) return;
+  std::uint64_t rows = 0;
+  for (const auto& t : summary.tables) rows += t.added;
+  out << "built " << summary.path.string() << ": " << summary.tables.size() << " tables, " << rows
+      << " rows from " << sources.origin << " seeds\n";
+  if (!summary.user_data.kept.empty()) out << "kept what you added: " << describe(summary.user_data.kept) << "\n";
 }
 
 }  // namespace aigc::cmd

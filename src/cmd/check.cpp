@@ -10,15 +10,6 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct CheckCommandOptions {
-  std::vector<std::string> only;
-  bool list = false;
-  std::size_t max_rows = 100;
-  OutputFlags output;
-};
-}  // namespace
-
 void setup_check(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<CheckCommandOptions>();
   auto* sub = app.add_subcommand("check", "Run data checks on the warehouse and list every row that fails one");
@@ -27,9 +18,9 @@ void setup_check(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--max-rows", opts->max_rows, "Failing rows shown per check (all are counted)")
       ->default_val(100)
       ->check(CLI::PositiveNumber);
-  auto* format = sub->add_option("-f,--format", opts->output.format,
-                                 "Write the failing rows as table, csv, json, jsonl or markdown instead of the report");
-  add_csv_options(sub, opts->output);
+  sub->add_option("-f,--format", opts->format,
+                  "Write the failing rows as table, csv, json, jsonl or markdown instead of the report");
+  add_csv_options(sub, opts->out);
   sub->footer(R"(Checks: integrity, foreign keys, unique keys, values the schema's CHECK and
 NOT NULL rules accept, min <= max in ranges, declared counts against rows
 present, provenance (section_id with source_line, or source_note), and
@@ -46,25 +37,30 @@ Examples:
           pricing: pricing_id = 'mine' (seeds/pricing.csv:13): price_min 5.0 > price_max 1.0
   aigc check --only foreign_keys --format csv > dangling.csv
 )");
-  sub->callback([opts, &global, format] {
-    if (opts->list) {
-      for (const auto& c : data_checks()) std::cout << c.name << "\t" << c.description << "\n";
-      return;
-    }
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
-    CheckOptions co;
-    co.only = opts->only;
-    co.max_findings = format->count() ? static_cast<std::size_t>(-1) : opts->max_rows;
-    co.seeds = warehouse_seeds(db.getHandle());
-    const CheckReport report = run_checks(db.getHandle(), co);
-    if (format->count())
-      render_check_report(report, std::cout, render_options(opts->output));
-    else
-      write_check_report(report, std::cout);
-    std::cout.flush();
-    if (const auto failed = report.failed())
-      throw DataError(std::to_string(failed) + (failed == 1 ? " check" : " checks") + " failed");
-  });
+  sub->callback([opts, &global] { run_check(*opts, global, std::cout); });
+}
+
+void run_check(const CheckCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  if (options.list) {
+    for (const auto& c : data_checks()) out << c.name << "\t" << c.description << "\n";
+    return;
+  }
+  auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
+  CheckOptions co;
+  co.only = options.only;
+  co.max_findings = options.format ? static_cast<std::size_t>(-1) : options.max_rows;
+  co.seeds = warehouse_seeds(db.getHandle());
+  const CheckReport report = run_checks(db.getHandle(), co);
+  if (options.format) {
+    OutputFlags flags = options.out;
+    flags.format = *options.format;
+    render_check_report(report, out, render_options(flags));
+  } else {
+    write_check_report(report, out);
+  }
+  out.flush();
+  if (const auto failed = report.failed())
+    throw DataError(std::to_string(failed) + (failed == 1 ? " check" : " checks") + " failed");
 }
 
 }  // namespace aigc::cmd

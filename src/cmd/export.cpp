@@ -12,19 +12,6 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct ExportCommandOptions {
-  std::string name;
-  bool all = false;
-  std::string output;
-  std::string dir;
-  std::string xlsx;
-  std::vector<std::string> params;
-  OutputFlags out;
-  std::string queries;
-};
-}  // namespace
-
 void setup_export(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ExportCommandOptions>();
   auto* sub = app.add_subcommand("export", "Write saved queries' results to files (one query, or all with a manifest)");
@@ -52,60 +39,67 @@ Examples:
   aigc export --all --xlsx aigc.xlsx          # one workbook: index + a sheet per query
 )");
   sub->callback([opts, &global, sub] {
-    if (opts->all == !opts->name.empty())
-      throw UsageError(opts->all ? "give either --all or a query name, not both"
-                                 : "name a saved query to export, or use --all --dir DIR");
-    const auto catalog = QueryCatalog::resolve(opts->queries);
-    ExportOptions eo;
-    eo.render = render_options(opts->out);
-    eo.params = parse_param_args(opts->params);
-    const auto path = resolve_warehouse_path(global.db);
-    if (!opts->xlsx.empty()) {
-      if (!opts->dir.empty() || sub->count("--output"))
-        throw UsageError("--xlsx names the workbook to write; leave out --dir and -o");
-      if (sub->count("--format") || opts->out.bom || opts->out.crlf || opts->out.excel_safe)
-        throw UsageError("--format, --bom, --crlf and --excel-safe are for text files, not --xlsx");
-      check_output_path(opts->xlsx, path);
-      auto db = open_warehouse(path, Access::read_only);
-      const auto queries = opts->all ? catalog.queries() : std::vector<SavedQuery>{catalog.find(opts->name)};
-      auto summary = export_xlsx(db.getHandle(), queries, opts->xlsx, eo.params, &std::cout);
-      std::uint64_t rows = 0;
-      for (const auto& s : summary.sheets) rows += s.rows;
-      (opts->xlsx == "-" ? std::cerr : std::cout) << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (")
-                << rows << " rows) to " << opts->xlsx << "\n";
-      return;
-    }
-    if (opts->all) {
-      if (sub->count("--output")) throw UsageError("-o names one file; with --all use --dir DIR");
-      if (opts->dir.empty()) throw UsageError("--all needs --dir DIR, the directory to write the files into");
-      auto db = open_warehouse(path, Access::read_only);  // built on first use; the export only reads
-      auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->dir, eo);
-      std::uint64_t rows = 0;
-      for (const auto& q : summary.queries) rows += q.rows;
-      std::cout << "exported " << summary.queries.size() << " queries (" << rows << " rows) to "
-                << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
-      return;
-    }
-    const SavedQuery& query = catalog.find(opts->name);
-    fs::path file = opts->output;
-    if (sub->count("--output") == 0)
-      file = (opts->dir.empty() ? fs::path(".") : fs::path(opts->dir)) /
-             (query.name + std::string(format_extension(eo.render.format)));
-    else if (!opts->dir.empty())
-      throw UsageError("give -o FILE or --dir DIR, not both");
-    if (std::error_code ec; !opts->dir.empty() && fs::exists(opts->dir, ec) && !fs::is_directory(opts->dir, ec))
-      throw UsageError("cannot write into " + opts->dir + ": it is not a directory (--dir names a directory)");
-    if (std::error_code ec; opts->dir.empty() || fs::is_directory(opts->dir, ec))
-      check_output_path(file, path);  // before the warehouse is opened (or built)
-    if (std::error_code ec; !opts->dir.empty() && !fs::create_directories(opts->dir, ec) && ec)
-      throw DataError("cannot create directory " + opts->dir + ": " + ec.message());
-    eo.standard_output = &std::cout;
-    auto db = open_warehouse(path, Access::read_only);
-    auto e = export_query(db.getHandle(), query, file, eo);
-    // The summary is a message: on standard error when the data itself went to standard output.
-    (file == "-" ? std::cerr : std::cout) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows") << ") to "
-              << e.file.string() << "\n";
+    opts->format_given = sub->count("--format") > 0;
+    run_export(*opts, global, std::cout);
   });
+}
+
+void run_export(const ExportCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  if (options.all == !options.name.empty())
+    throw UsageError(options.all ? "give either --all or a query name, not both"
+                                 : "name a saved query to export, or use --all --dir DIR");
+  const auto catalog = QueryCatalog::resolve(options.queries);
+  aigc::ExportOptions eo;
+  eo.render = render_options(options.out);
+  eo.params = parse_param_args(options.params);
+  const auto path = resolve_warehouse_path(global.db);
+  if (!options.xlsx.empty()) {
+    if (!options.dir.empty() || options.output)
+      throw UsageError("--xlsx names the workbook to write; leave out --dir and -o");
+    if (options.format_given || options.out.bom || options.out.crlf || options.out.excel_safe)
+      throw UsageError("--format, --bom, --crlf and --excel-safe are for text files, not --xlsx");
+    check_output_path(options.xlsx, path);
+    auto db = open_warehouse(path, Access::read_only);
+    const auto queries = options.all ? catalog.queries() : std::vector<SavedQuery>{catalog.find(options.name)};
+    auto summary = export_xlsx(db.getHandle(), queries, options.xlsx, eo.params, &out);
+    std::uint64_t rows = 0;
+    for (const auto& s : summary.sheets) rows += s.rows;
+    (options.xlsx == "-" ? std::cerr : out)
+        << "exported " << summary.sheets.size() << (summary.sheets.size() == 1 ? " query (" : " queries (") << rows
+        << " rows) to " << options.xlsx << "\n";
+    return;
+  }
+  if (options.all) {
+    if (options.output) throw UsageError("-o names one file; with --all use --dir DIR");
+    if (options.dir.empty()) throw UsageError("--all needs --dir DIR, the directory to write the files into");
+    auto db = open_warehouse(path, Access::read_only);  // built on first use; the export only reads
+    auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.dir, eo);
+    std::uint64_t rows = 0;
+    for (const auto& q : summary.queries) rows += q.rows;
+    out << "exported " << summary.queries.size() << " queries (" << rows << " rows) to "
+        << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
+    return;
+  }
+  const SavedQuery& query = catalog.find(options.name);
+  fs::path file;
+  if (options.output)
+    file = *options.output;
+  else
+    file = (options.dir.empty() ? fs::path(".") : fs::path(options.dir)) /
+           (query.name + std::string(format_extension(eo.render.format)));
+  if (options.output && !options.dir.empty()) throw UsageError("give -o FILE or --dir DIR, not both");
+  if (std::error_code ec; !options.dir.empty() && fs::exists(options.dir, ec) && !fs::is_directory(options.dir, ec))
+    throw UsageError("cannot write into " + options.dir + ": it is not a directory (--dir names a directory)");
+  if (std::error_code ec; options.dir.empty() || fs::is_directory(options.dir, ec))
+    check_output_path(file, path);  // before the warehouse is opened (or built)
+  if (std::error_code ec; !options.dir.empty() && !fs::create_directories(options.dir, ec) && ec)
+    throw DataError("cannot create directory " + options.dir + ": " + ec.message());
+  eo.standard_output = &out;
+  auto db = open_warehouse(path, Access::read_only);
+  auto e = export_query(db.getHandle(), query, file, eo);
+  // The summary is a message: on standard error when the data itself went to standard output.
+  (file == "-" ? std::cerr : out) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows")
+                                  << ") to " << e.file.string() << "\n";
 }
 
 }  // namespace aigc::cmd

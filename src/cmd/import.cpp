@@ -22,19 +22,10 @@ std::vector<std::string> warehouse_tables() {
   for (const auto& f : BuildSources::embedded().schema) mem.exec(f.data);
   return table_names(mem.getHandle());
 }
-
-struct ImportOptions {
-  std::string file;
-  std::string as;
-  bool replace = false;
-  bool dry_run = false;
-  std::size_t max_errors = 100;
-  DelimiterOptions delimiter;
-};
 }  // namespace
 
 void setup_import(CLI::App& app, GlobalOptions& global) {
-  auto opts = std::make_shared<ImportOptions>();
+  auto opts = std::make_shared<ImportCommandOptions>();
   auto* sub = app.add_subcommand("import", "Create a new table from any CSV file (header names become columns)");
   sub->add_option("file", opts->file, "CSV file; - for standard input")->required();
   sub->add_option("--as", opts->as, "Name of the new table")->required();
@@ -58,30 +49,32 @@ Examples:
   aigc import export.txt --as export --delimiter ';'
   aigc import sheet.tsv --as sheet --tsv
 )");
-  sub->callback([opts, &global] {
-    const CsvOptions csv_options = csv_options_from(opts->delimiter);
-    LoadOptions lo;
-    lo.reserved_tables = warehouse_tables();
-    // Checked before the warehouse is opened (or built): a refused name
-    // changes nothing anywhere.
-    check_import_name(opts->as, lo.reserved_tables);
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
-    CsvReader csv(opts->file, csv_options);
-    ProgressBar bar("import " + opts->as);
-    lo.replace_table = opts->replace;
-    lo.dry_run = opts->dry_run;
-    lo.delimiter_given = opts->delimiter.given();
-    lo.max_errors = opts->max_errors;
-    lo.progress = [&](const LoadProgress& p) { bar.update(p); };
-    auto summary = import_table(db.getHandle(), csv, opts->as, lo);
-    bar.clear();
-    const char* rows = summary.rows == 1 ? " row" : " rows";
-    if (opts->dry_run)
-      std::cout << "checked " << summary.rows << rows << ": table " << summary.table
-                << " would be created (dry run: nothing was written)\n";
-    else
-      std::cout << "imported " << summary.rows << rows << " into new table " << summary.table << "\n";
-  });
+  sub->callback([opts, &global] { run_import(*opts, global, std::cout); });
+}
+
+void run_import(const ImportCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  const CsvOptions csv_options = csv_options_from(options.delimiter);
+  aigc::LoadOptions lo;
+  lo.reserved_tables = warehouse_tables();
+  // Checked before the warehouse is opened (or built): a refused name
+  // changes nothing anywhere.
+  check_import_name(options.as, lo.reserved_tables);
+  auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
+  CsvReader csv(options.file, csv_options);
+  ProgressBar bar("import " + options.as);
+  lo.replace_table = options.replace;
+  lo.dry_run = options.dry_run;
+  lo.delimiter_given = options.delimiter.given();
+  lo.max_errors = options.max_errors;
+  lo.progress = [&](const LoadProgress& p) { bar.update(p); };
+  auto summary = import_table(db.getHandle(), csv, options.as, lo);
+  bar.clear();
+  const char* rows = summary.rows == 1 ? " row" : " rows";
+  if (options.dry_run)
+    out << "checked " << summary.rows << rows << ": table " << summary.table
+        << " would be created (dry run: nothing was written)\n";
+  else
+    out << "imported " << summary.rows << rows << " into new table " << summary.table << "\n";
 }
 
 }  // namespace aigc::cmd

@@ -11,17 +11,6 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct LoadCommandOptions {
-  std::string table;
-  std::string file;
-  bool upsert = false;
-  bool dry_run = false;
-  std::size_t max_errors = 100;
-  DelimiterOptions delimiter;
-};
-}  // namespace
-
 void setup_load(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<LoadCommandOptions>();
   auto* sub = app.add_subcommand("load", "Append rows from a CSV file to a warehouse table, validated, all or nothing");
@@ -45,28 +34,31 @@ Examples:
     loaded 12 rows into pricing: 3 added, 9 replaced
   aigc load pricing prices_de.csv --delimiter ';'
 )");
-  sub->callback([opts, &global] {
-    const CsvOptions csv_options = csv_options_from(opts->delimiter);
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
-    CsvReader csv(opts->file, csv_options);
-    ProgressBar bar("load " + opts->table);
-    LoadOptions lo;
-    lo.upsert = opts->upsert;
-    lo.dry_run = opts->dry_run;
-    lo.delimiter_given = opts->delimiter.given();
-    lo.max_errors = opts->max_errors;
-    lo.progress = [&](const LoadProgress& p) { bar.update(p); };
-    auto summary = load_table(db.getHandle(), csv, opts->table, lo);
-    bar.clear();
-    const char* rows = summary.rows == 1 ? " row" : " rows";
-    if (opts->dry_run)
-      std::cout << "checked " << summary.rows << rows << " for " << summary.table << ": all would load";
-    else
-      std::cout << "loaded " << summary.rows << rows << " into " << summary.table;
-    if (opts->upsert) std::cout << (opts->dry_run ? ", " : ": ") << summary.added << " added, " << summary.replaced << " replaced";
-    if (opts->dry_run) std::cout << " (dry run: nothing was written)";
-    std::cout << "\n";
-  });
+  sub->callback([opts, &global] { run_load(*opts, global, std::cout); });
+}
+
+void run_load(const LoadCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  const CsvOptions csv_options = csv_options_from(options.delimiter);
+  auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_write);
+  CsvReader csv(options.file, csv_options);
+  ProgressBar bar("load " + options.table);
+  aigc::LoadOptions lo;
+  lo.upsert = options.upsert;
+  lo.dry_run = options.dry_run;
+  lo.delimiter_given = options.delimiter.given();
+  lo.max_errors = options.max_errors;
+  lo.progress = [&](const LoadProgress& p) { bar.update(p); };
+  auto summary = load_table(db.getHandle(), csv, options.table, lo);
+  bar.clear();
+  const char* rows = summary.rows == 1 ? " row" : " rows";
+  if (options.dry_run)
+    out << "checked " << summary.rows << rows << " for " << summary.table << ": all would load";
+  else
+    out << "loaded " << summary.rows << rows << " into " << summary.table;
+  if (options.upsert)
+    out << (options.dry_run ? ", " : ": ") << summary.added << " added, " << summary.replaced << " replaced";
+  if (options.dry_run) out << " (dry run: nothing was written)";
+  out << "\n";
 }
 
 }  // namespace aigc::cmd

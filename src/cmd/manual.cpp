@@ -175,9 +175,9 @@ void write_bash_completion(const CLI::App& root, std::ostream& out) {
 }  // namespace
 
 void setup_manual(CLI::App& app, GlobalOptions&) {
-  auto shell = std::make_shared<std::string>();
+  auto opts = std::make_shared<CompletionCommandOptions>();
   auto* completion = app.add_subcommand("completion", "Print a shell completion script (bash)");
-  completion->add_option("shell", *shell, "The shell: bash")->required()->check(CLI::IsMember({"bash"}));
+  completion->add_option("shell", opts->shell, "The shell: bash")->required()->check(CLI::IsMember({"bash"}));
   completion->footer(R"(The script completes commands, options, saved-query names after run, export
 and queries, and table names after load. Installed packages put it in
 /usr/share/bash-completion/completions/aigc already.
@@ -187,16 +187,20 @@ Examples:
   aigc completion bash > ~/.local/share/bash-completion/completions/aigc
 )");
   // The callback owns the option's storage (CLI11 writes to it during parsing).
-  completion->callback([&app, shell] {
-    (void)shell;
-    write_bash_completion(app, std::cout);
-  });
+  completion->callback([&app, opts] { run_completion(*opts, app, std::cout); });
 
   // Hidden (no group): the build runs it to make the man page.
   auto* manual = app.add_subcommand("manual", "Print the man page (roff) generated from every command's help");
   manual->group("");
   manual->footer("Examples:\n  aigc manual | man -l -\n");
-  manual->callback([&app] { write_man_page(app, std::cout); });
+  manual->callback([&app] { run_manual(app, std::cout); });
 }
+
+void run_completion(const CompletionCommandOptions& options, const CLI::App& root, std::ostream& out) {
+  if (options.shell != "bash") throw UsageError("completion: the shell must be bash, not '" + options.shell + "'");
+  write_bash_completion(root, out);
+}
+
+void run_manual(CLI::App& root, std::ostream& out) { write_man_page(root, out); }
 
 }  // namespace aigc::cmd

@@ -9,16 +9,8 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct QueriesOptions {
-  std::string name;
-  OutputFlags out;
-  std::string queries;
-};
-}  // namespace
-
 void setup_queries(CLI::App& app, GlobalOptions& global) {
-  auto opts = std::make_shared<QueriesOptions>();
+  auto opts = std::make_shared<QueriesCommandOptions>();
   auto* sub = app.add_subcommand("queries", "List the saved queries, or show one in full");
   sub->add_option("name", opts->name, "Show this query: description, parameters with their meaning, SQL");
   add_format_option(sub, opts->out, "table");
@@ -38,18 +30,20 @@ Examples:
   aigc queries api_prices_normalised
   aigc queries --queries ~/my-queries      # your own NAME.sql files
 )");
-  sub->callback([opts, &global] {
-    const auto catalog = QueryCatalog::resolve(opts->queries);
-    const SavedQuery* one = opts->name.empty() ? nullptr : &catalog.find(opts->name);
-    RenderOptions ro = render_options(opts->out);
-    auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
-    if (one) {
-      describe_query(db.getHandle(), *one, std::cout);
-      return;
-    }
-    if (ro.format == Format::table) ro.max_width = stdout_terminal_width();
-    list_queries(db.getHandle(), catalog, std::cout, ro);
-  });
+  sub->callback([opts, &global] { run_queries(*opts, global, std::cout); });
+}
+
+void run_queries(const QueriesCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  const auto catalog = QueryCatalog::resolve(options.queries);
+  const SavedQuery* one = options.name.empty() ? nullptr : &catalog.find(options.name);
+  RenderOptions ro = render_options(options.out);
+  auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
+  if (one) {
+    describe_query(db.getHandle(), *one, out);
+    return;
+  }
+  if (ro.format == Format::table) ro.max_width = terminal_width_for(out);
+  list_queries(db.getHandle(), catalog, out, ro);
 }
 
 }  // namespace aigc::cmd

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 namespace aigc::cmd {
 
@@ -58,5 +59,7 @@ int stdout_terminal_width() {
   }
   return 80;
 }
+
+int terminal_width_for(const std::ostream& out) { return &out == &std::cout ? stdout_terminal_width() : 0; }
 
 }  // namespace aigc::cmd

@@ -3,6 +3,7 @@
 /// (queries, run, export): declared once so every command spells and
 /// documents them the same way.
 #include <CLI/CLI.hpp>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,10 @@ RenderOptions render_options(const OutputFlags& flags);
 /// The width of the terminal on standard output, or 0 when standard output
 /// is not a terminal (then nothing is cut).
 int stdout_terminal_width();
+
+/// The width to cut a table to when it is written to `out`: that of the
+/// terminal when `out` is std::cout, else 0 (a test's string stream, a file:
+/// nothing is cut).
+int terminal_width_for(const std::ostream& out);
 
 }  // namespace aigc::cmd

@@ -11,16 +11,8 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct ReportOptions {
-  std::string html;
-  std::vector<std::string> params;
-  std::string queries;
-};
-}  // namespace
-
 void setup_report(CLI::App& app, GlobalOptions& global) {
-  auto opts = std::make_shared<ReportOptions>();
+  auto opts = std::make_shared<ReportCommandOptions>();
   auto* sub = app.add_subcommand("report", "Write every saved query's result as one HTML page with charts");
   sub->add_option("-o,--html", opts->html, "HTML file to write (- is standard output; complete or not at all: a temporary file is renamed; never "
                   "the warehouse)")
@@ -41,19 +33,21 @@ Examples:
   aigc report --html report.html
   aigc report -o report-usd.html -p currency=USD -p fx_usd_cny=7.2
 )");
-  sub->callback([opts, &global] {
-    const auto catalog = QueryCatalog::resolve(opts->queries);
-    HtmlReportOptions ro;
-    ro.params = parse_param_args(opts->params);
-    const auto path = resolve_warehouse_path(global.db);
-    check_output_path(opts->html, path);  // a bad path is reported before the warehouse is opened
-    ro.standard_output = &std::cout;
-    auto db = open_warehouse(path, Access::read_only);
-    auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, opts->html, ro);
-    // The summary is a message: on standard error when the page itself went to standard output.
-    (opts->html == "-" ? std::cerr : std::cout) << "wrote " << opts->html << ": " << s.sections << " sections, "
-                                                << s.charts << " charts, " << s.rows << " rows\n";
-  });
+  sub->callback([opts, &global] { run_report(*opts, global, std::cout); });
+}
+
+void run_report(const ReportCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  const auto catalog = QueryCatalog::resolve(options.queries);
+  HtmlReportOptions ro;
+  ro.params = parse_param_args(options.params);
+  const auto path = resolve_warehouse_path(global.db);
+  check_output_path(options.html, path);  // a bad path is reported before the warehouse is opened
+  ro.standard_output = &out;
+  auto db = open_warehouse(path, Access::read_only);
+  auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.html, ro);
+  // The summary is a message: on standard error when the page itself went to standard output.
+  (options.html == "-" ? std::cerr : out) << "wrote " << options.html << ": " << s.sections << " sections, "
+                                          << s.charts << " charts, " << s.rows << " rows\n";
 }
 
 }  // namespace aigc::cmd

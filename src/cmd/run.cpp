@@ -10,18 +10,8 @@
 
 namespace aigc::cmd {
 
-namespace {
-struct RunOptions {
-  std::string name;
-  std::vector<std::string> params;
-  OutputFlags out;
-  std::string output;
-  std::string queries;
-};
-}  // namespace
-
 void setup_run(CLI::App& app, GlobalOptions& global) {
-  auto opts = std::make_shared<RunOptions>();
+  auto opts = std::make_shared<RunCommandOptions>();
   auto* sub = app.add_subcommand("run", "Run a saved query and print its rows");
   sub->add_option("name", opts->name, "Saved query to run ('aigc queries' lists them)")->required();
   add_param_option(sub, opts->params);
@@ -48,26 +38,28 @@ Examples:
   aigc run provenance -p term=玉言 --format markdown
   aigc run vendor_table --format csv --bom -o vendors.csv
 )");
-  sub->callback([opts, &global, sub] {
-    const auto catalog = QueryCatalog::resolve(opts->queries);
-    catalog.find(opts->name);  // an unknown name is reported before anything else happens
-    const auto args = parse_param_args(opts->params);
-    RenderOptions ro = render_options(opts->out);
-    const auto warehouse = resolve_warehouse_path(global.db);
-    const bool to_stdout = sub->count("--output") == 0 || opts->output == "-";
-    if (!to_stdout) check_output_path(opts->output, warehouse);  // before the warehouse is opened (or built)
-    auto db = open_warehouse(warehouse, Access::read_only);
-    if (to_stdout) {
-      if (ro.format == Format::table) ro.max_width = stdout_terminal_width();
-      run_saved_query(db.getHandle(), catalog, opts->name, args, std::cout, ro);
-      std::cout.flush();
-      return;
-    }
-    OutputFile file(opts->output, warehouse);
-    auto rows = run_saved_query(db.getHandle(), catalog, opts->name, args, file.stream(), ro);
-    file.commit();
-    std::cerr << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << opts->output << "\n";
-  });
+  sub->callback([opts, &global] { run_run(*opts, global, std::cout); });
+}
+
+void run_run(const RunCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  const auto catalog = QueryCatalog::resolve(options.queries);
+  catalog.find(options.name);  // an unknown name is reported before anything else happens
+  const auto args = parse_param_args(options.params);
+  RenderOptions ro = render_options(options.out);
+  const auto warehouse = resolve_warehouse_path(global.db);
+  const bool to_stdout = !options.output || *options.output == "-";
+  if (!to_stdout) check_output_path(*options.output, warehouse);  // before the warehouse is opened (or built)
+  auto db = open_warehouse(warehouse, Access::read_only);
+  if (to_stdout) {
+    if (ro.format == Format::table) ro.max_width = terminal_width_for(out);
+    run_saved_query(db.getHandle(), catalog, options.name, args, out, ro);
+    out.flush();
+    return;
+  }
+  OutputFile file(*options.output, warehouse);
+  auto rows = run_saved_query(db.getHandle(), catalog, options.name, args, file.stream(), ro);
+  file.commit();
+  std::cerr << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << *options.output << "\n";
 }
 
 }  // namespace aigc::cmd

@@ -26,13 +26,6 @@ namespace aigc::cmd {
 
 namespace {
 
-struct ShellCommandOptions {
-  bool write = false;
-  std::optional<std::string> timeout;  ///< none: no limit
-  OutputFlags out;
-  std::string queries;
-};
-
 /// $AIGC_HISTORY, else $XDG_DATA_HOME/aigc/history, else ~/.local/share/aigc/history.
 fs::path history_path() {
   if (const char* env = std::getenv("AIGC_HISTORY"); env && *env) return env;
@@ -56,7 +49,7 @@ std::string_view trimmed(std::string_view s) {
 
 void print_error(const std::string& message) { std::cerr << "Error: " << message << "\n" << std::flush; }
 
-void run_interactive(shell::Session& session, GuardedConnection& conn) {
+void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostream& out) {
   use_utf8_ctype();
   shell::InputAssembler assembler;
   shell::SigintInterrupts sigint(conn);
@@ -68,14 +61,14 @@ void run_interactive(shell::Session& session, GuardedConnection& conn) {
       return shell::CompletionReply{};
     }
   });
-  std::cout << "aigc shell on " << sqlite3_db_filename(conn.handle(), "main") << ", "
+  out << "aigc shell on " << sqlite3_db_filename(conn.handle(), "main") << ", "
             << (conn.access() == Access::read_only ? "read-only (start with --write to allow changes)" : "writable")
             << ".\nEnter SQL ending with ';', or .help. Ctrl-D leaves.\n";
   std::size_t line_number = 0;
   while (!session.quit_requested()) {
     auto read = reader.read(assembler.pending() ? "   ...> " : "aigc> ");
     if (read.kind == shell::ReadResult::Kind::end_of_input) {
-      std::cout << "\n";
+      out << "\n";
       break;
     }
     if (read.kind == shell::ReadResult::Kind::cancelled) {
@@ -97,7 +90,7 @@ void run_interactive(shell::Session& session, GuardedConnection& conn) {
     try {
       session.execute(*input);
     } catch (const StatementError& e) {
-      std::cout.flush();
+      out.flush();
       if (e.cause() == StopCause::interrupted) {
         std::cerr << "\n";  // the terminal echoed ^C where the cursor was
         print_error("interrupted");
@@ -108,10 +101,10 @@ void run_interactive(shell::Session& session, GuardedConnection& conn) {
           std::cerr << "  in: " << e.statement().excerpt() << "\n";
       }
     } catch (const Error& e) {
-      std::cout.flush();
+      out.flush();
       print_error(e.what());
     } catch (const std::exception& e) {  // SQLite::Exception, a full disk, ...: the session goes on
-      std::cout.flush();
+      out.flush();
       print_error(e.what());
     }
   }
@@ -141,20 +134,22 @@ Examples:
   aigc shell --write
   aigc shell < exploration.sql
 )");
-  sub->callback([opts, &global] {
-    RenderOptions render = render_options(opts->out);
-    if (render.format == Format::table) render.max_width = stdout_terminal_width();
-    const auto timeout = opts->timeout ? timeout_from_text(*opts->timeout) : std::chrono::milliseconds(0);
-    GuardedConnection conn(resolve_warehouse_path(global.db), opts->write ? Access::read_write : Access::read_only);
-    conn.set_timeout(timeout);
-    shell::Session session(conn, QueryCatalog::resolve(opts->queries), std::cout, std::cerr, render);
-    if (::isatty(STDIN_FILENO))
-      run_interactive(session, conn);
-    else
-      session.run_stream(std::cin, "");
-    session.close_output();
-    std::cout.flush();
-  });
+  sub->callback([opts, &global] { run_shell(*opts, global, std::cout); });
+}
+
+void run_shell(const ShellCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  RenderOptions render = render_options(options.out);
+  if (render.format == Format::table) render.max_width = terminal_width_for(out);
+  const auto timeout = options.timeout ? timeout_from_text(*options.timeout) : std::chrono::milliseconds(0);
+  GuardedConnection conn(resolve_warehouse_path(global.db), options.write ? Access::read_write : Access::read_only);
+  conn.set_timeout(timeout);
+  shell::Session session(conn, QueryCatalog::resolve(options.queries), out, std::cerr, render);
+  if (::isatty(STDIN_FILENO))
+    run_interactive(session, conn, out);
+  else
+    session.run_stream(std::cin, "");
+  session.close_output();
+  out.flush();
 }
 
 }  // namespace aigc::cmd

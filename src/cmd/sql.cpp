@@ -17,14 +17,6 @@ namespace aigc::cmd {
 
 namespace {
 
-struct SqlCommandOptions {
-  std::string sql = "-";
-  OutputFlags out;
-  std::string output;
-  bool write = false;
-  std::optional<std::string> timeout;  ///< none: no limit
-};
-
 /// Standard input is read one statement at a time (see run_script_stream),
 /// so `yes 'SELECT 1;' | aigc sql` runs in constant memory.
 void check_stdin_is_not_a_terminal() {
@@ -32,7 +24,8 @@ void check_stdin_is_not_a_terminal() {
     throw UsageError("give the SQL as an argument or on standard input (for an interactive session: aigc shell)");
 }
 
-ScriptSummary run_sql(GuardedConnection& conn, const std::string& sql, std::ostream& out, const ScriptOptions& so) {
+ScriptSummary run_statements(GuardedConnection& conn, const std::string& sql, std::ostream& out,
+                             const ScriptOptions& so) {
   if (sql == "-") return run_script_stream(conn, std::cin, "standard input", out, so);
   return run_script(conn, sql, out, so);
 }
@@ -71,26 +64,28 @@ Examples:
   aigc sql --write "UPDATE pricing SET source_note = 'checked 2024-05' WHERE product_id = 'wenxin'"
   aigc sql --timeout 5 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"
 )");
-  sub->callback([opts, &global, sub] {
-    ScriptOptions so;
-    so.render = render_options(opts->out);
-    const auto timeout = opts->timeout ? timeout_from_text(*opts->timeout) : std::chrono::milliseconds(0);
-    const auto warehouse = resolve_warehouse_path(global.db);
-    const bool to_stdout = sub->count("--output") == 0 || opts->output == "-";
-    if (!to_stdout) check_output_path(opts->output, warehouse);  // before the warehouse is opened (or built)
-    if (opts->sql == "-") check_stdin_is_not_a_terminal();
-    GuardedConnection conn(warehouse, opts->write ? Access::read_write : Access::read_only);
-    conn.set_timeout(timeout);
-    if (to_stdout) {
-      if (so.render.format == Format::table) so.render.max_width = stdout_terminal_width();
-      run_sql(conn, opts->sql, std::cout, so);
-      std::cout.flush();
-    } else {
-      OutputFile file(opts->output, warehouse, &std::cout);
-      run_sql(conn, opts->sql, file.stream(), so);
-      file.commit();
-    }
-  });
+  sub->callback([opts, &global] { run_sql(*opts, global, std::cout); });
+}
+
+void run_sql(const SqlCommandOptions& options, const GlobalOptions& global, std::ostream& out) {
+  ScriptOptions so;
+  so.render = render_options(options.out);
+  const auto timeout = options.timeout ? timeout_from_text(*options.timeout) : std::chrono::milliseconds(0);
+  const auto warehouse = resolve_warehouse_path(global.db);
+  const bool to_stdout = !options.output || *options.output == "-";
+  if (!to_stdout) check_output_path(*options.output, warehouse);  // before the warehouse is opened (or built)
+  if (options.sql == "-") check_stdin_is_not_a_terminal();
+  GuardedConnection conn(warehouse, options.write ? Access::read_write : Access::read_only);
+  conn.set_timeout(timeout);
+  if (to_stdout) {
+    if (so.render.format == Format::table) so.render.max_width = terminal_width_for(out);
+    run_statements(conn, options.sql, out, so);
+    out.flush();
+  } else {
+    OutputFile file(*options.output, warehouse, &out);
+    run_statements(conn, options.sql, file.stream(), so);
+    file.commit();
+  }
 }
 
 }  // namespace aigc::cmd
