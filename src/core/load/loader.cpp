@@ -6,16 +6,17 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include "load/check_probe.h"
+#include "load/constraint_messages.h"
+#include "load/header_map.h"
 #include "sqlite/database.h"
 #include "base/error.h"
 #include "load/multi_row_insert.h"
 #include "load/upsert_keys.h"
 #include "base/suggest.h"
 #include "sqlite/table_info.h"
+#include "load/reference_checker.h"
 #include "load/row_pipeline.h"
 #include "sqlite/value.h"
 
@@ -67,7 +68,6 @@ void Savepoint::release() {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 16384;
-constexpr std::size_t kParentCacheSize = 65536;  ///< parent keys remembered per foreign key
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -110,11 +110,6 @@ class IssueList {
   std::size_t limit_;
   std::vector<DataIssue> issues_;
   bool stopped_ = false;
-};
-
-/// The header mapped onto a table: for each CSV field, the column index.
-struct HeaderMap {
-  std::vector<std::size_t> field_to_column;
 };
 
 std::string_view trim(std::string_view s) {
@@ -187,67 +182,6 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues, 
   return map;
 }
 
-std::string render(const Value& v) {
-  switch (v.kind) {
-    case Value::Kind::null: return "NULL";
-    case Value::Kind::integer: return std::to_string(v.i);
-    case Value::Kind::real: {
-      char buf[32];
-      snprintf(buf, sizeof buf, "%.15g", v.d);
-      return buf;
-    }
-    case Value::Kind::text: return show_value(v.s);
-  }
-  return "";
-}
-
-/// A value kept past the current record (a forward reference to re-check).
-struct OwnedValue {
-  Value::Kind kind;
-  std::int64_t i;
-  double d;
-  std::string s;
-  Value view() const { return Value{kind, i, d, s}; }
-};
-
-/// A row's reference to a row of the same table not yet seen.
-struct PendingReference {
-  std::size_t fk;
-  std::vector<OwnedValue> values;
-  FieldPos pos;
-};
-
-/// Column names named in an SQLite constraint message ("UNIQUE constraint
-/// failed: t.a, t.b"), or every column identifier inside a CHECK expression.
-std::vector<std::size_t> columns_in(const std::string& text, const TableInfo& table) {
-  std::vector<std::size_t> found;
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    auto dot = word.rfind('.');
-    std::string name = dot == std::string::npos ? word : word.substr(dot + 1);
-    int idx = table.find_column(name);
-    if (idx >= 0 && std::find(found.begin(), found.end(), static_cast<std::size_t>(idx)) == found.end())
-      found.push_back(static_cast<std::size_t>(idx));
-    word.clear();
-  };
-  bool in_string = false;
-  for (char c : text) {
-    if (c == '\'') {
-      in_string = !in_string;
-      word.clear();
-      continue;
-    }
-    if (in_string) continue;
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || (static_cast<unsigned char>(c) >= 0x80))
-      word += c;
-    else
-      flush();
-  }
-  flush();
-  return found;
-}
-
 /// The shared row loop of load and import.
 class RowLoader {
  public:
@@ -294,7 +228,7 @@ class RowLoader {
     if (row.ragged) return;  // reported; nothing to check further
     row_ = &row;
     const bool converted = std::none_of(row.bad, row.bad + row.size, [](std::uint8_t b) { return b != 0; });
-    const bool referenced = check_references(row.values);
+    const bool referenced = check_references(row);
     if (!converted) return;
     // Inserted even when a reference is missing, so that SQLite's own
     // constraints on the row are reported in the same pass; the file is
@@ -335,7 +269,8 @@ class RowLoader {
     row_ = &row;
     if (upsert_keys_) {
       if (const std::uint64_t first = upsert_keys_->first_line_of(row.values, row.line)) {
-        report_repeated_key(first, row.values);
+        row_issues_.push_back(messages_->repeated_key(first, row.values));
+        add(row_issues_);
         return;
       }
     }
@@ -367,7 +302,7 @@ class RowLoader {
       std::string key, where;
       std::vector<std::size_t> key_fields;
       for (std::size_t k = 0; k < pk.size(); ++k) {
-        auto field = field_of(pk[k]);
+        auto field = header_.field_of(pk[k]);
         if (!field) throw UsageError("--upsert needs the key column " + table_.columns[pk[k]].name + " in the header");
         key_fields.push_back(*field);
         key += (k ? ", " : "") + quote_identifier(table_.columns[pk[k]].name);
@@ -380,102 +315,39 @@ class RowLoader {
       upsert_keys_.emplace(db_, std::move(key_fields));
     }
     insert_.emplace(db_, sql);
-    for (const auto& fk : table_.foreign_keys) {
-      std::string where;
-      for (std::size_t k = 0; k < fk.parent_columns.size(); ++k)
-        where += std::string(k ? " AND " : "") + quote_identifier(fk.parent_columns[k]) + " = ?" + std::to_string(k + 1);
-      lookups_.emplace_back(db_, "SELECT 1 FROM " + quote_identifier(fk.parent_table) + " WHERE " + where + " LIMIT 1");
-    }
-  }
-
-  std::optional<std::size_t> field_of(std::size_t column) const {
-    for (std::size_t f = 0; f < header_.field_to_column.size(); ++f)
-      if (header_.field_to_column[f] == column) return f;
-    return std::nullopt;
+    references_.emplace(db_, table_, header_);
+    messages_.emplace(db_, table_, header_);
   }
 
   /// Where field f of the current row starts.
   FieldPos where(std::size_t f) const { return pipeline_->locate(*row_, f); }
 
-  /// Foreign keys are checked here, row by row, so a dangling reference is
-  /// reported at its own line and column (SQLite's own check would only say
-  /// that some row somewhere is wrong).
-  bool check_references(const Value* values) {
+  /// Reports each reference of the row that names no row, at its line and
+  /// column; one to the table itself waits for the end of the file, where
+  /// a later row may have added the key. False when one was reported.
+  bool check_references(const ParsedRow& row) {
     bool ok = true;
-    for (std::size_t k = 0; k < table_.foreign_keys.size(); ++k) {
-      const auto& fk = table_.foreign_keys[k];
-      std::vector<Value>& key = key_values_;  // reused: no allocation per row
-      key.clear();
-      std::optional<std::size_t> first_field;
-      bool has_null = false;
-      for (auto c : fk.child_columns) {
-        auto f = field_of(c);
-        if (!f || values[*f].kind == Value::Kind::null || row_->bad[*f]) {
-          has_null = true;  // a NULL (or defaulted, or already refused) reference: nothing to look up
-          break;
-        }
-        if (!first_field) first_field = f;
-        key.push_back(values[*f]);
-      }
-      if (has_null) continue;
-      if (parent_has(k, key)) continue;
-      if (lower(fk.parent_table) == lower(table_.name)) {
-        // May refer to a row further down the file: check again at the end.
-        PendingReference p{k, {}, where(*first_field)};
-        for (const auto& v : key) p.values.push_back({v.kind, v.i, v.d, std::string(v.s)});
-        pending_.push_back(std::move(p));
+    for (const MissingReference& missing : references_->check(row.values, row.bad)) {
+      if (references_->refers_to_own_table(missing)) {
+        references_->keep_for_end(missing, where(missing.field));
         continue;
       }
-      issues_.add(where(*first_field), table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
+      issues_.add(where(missing.field), references_->column(missing), references_->message(missing));
       ok = false;
     }
     return ok;
   }
 
-  bool parent_has(std::size_t k, const std::vector<Value>& key) {
-    // Most files refer to a few parents many times: remember the keys found
-    // (a load only inserts, so a parent found stays there). Bounded memory.
-    std::string& encoded = key_buffer_;
-    encoded.clear();
-    for (const auto& v : key) {
-      encoded += static_cast<char>('0' + static_cast<int>(v.kind));
-      switch (v.kind) {
-        case Value::Kind::integer: encoded.append(reinterpret_cast<const char*>(&v.i), sizeof v.i); break;
-        case Value::Kind::real: encoded.append(reinterpret_cast<const char*>(&v.d), sizeof v.d); break;
-        case Value::Kind::text: encoded.append(v.s); break;
-        case Value::Kind::null: break;
-      }
-      encoded += '\x1f';
-    }
-    auto& cache = found_parents_[k];
-    if (cache.count(encoded)) return true;
-    auto& st = lookups_[k];
-    for (std::size_t i = 0; i < key.size(); ++i) bind_value(st, static_cast<int>(i + 1), key[i]);
-    int rc = st.step();
-    st.reset();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(explain_sqlite_error(db_));
-    if (rc == SQLITE_ROW && cache.size() < kParentCacheSize) cache.insert(encoded);
-    return rc == SQLITE_ROW;
-  }
-
-  std::string missing_parent(const ForeignKey& fk, const std::vector<Value>& key) const {
-    std::string cols, vals;
-    for (std::size_t i = 0; i < key.size(); ++i) {
-      cols += (i ? ", " : "") + fk.parent_columns[i];
-      vals += (i ? ", " : "") + render(key[i]);
-    }
-    return "no " + fk.parent_table + " row has " + cols + " = " + vals + " (foreign key)";
-  }
-
   void recheck_pending() {
-    for (const auto& p : pending_) {
-      std::vector<Value> key;
-      for (const auto& v : p.values) key.push_back(v.view());
-      if (!parent_has(p.fk, key)) {
-        const auto& fk = table_.foreign_keys[p.fk];
-        issues_.add(p.pos, table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
-      }
-    }
+    for (auto& r : references_->recheck_kept()) issues_.add(r.at, std::move(r.column), std::move(r.message));
+  }
+
+  /// Adds issues about the current row.
+  void add(std::vector<RowIssue>& found) {
+    for (auto& i : found)
+      issues_.add(i.field != RowIssue::kRowStart ? where(i.field) : FieldPos{row_->line, 1}, std::move(i.column),
+                  std::move(i.message));
+    found.clear();
   }
 
   bool exists(const Value* values) {
@@ -510,72 +382,8 @@ class RowLoader {
     if ((rc & 0xff) != SQLITE_CONSTRAINT)
       throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": cannot write to the warehouse: " +
                       explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
-    auto cols = columns_in(msg.substr(msg.find(':') == std::string::npos ? 0 : msg.find(':') + 1), table_);
-    // A plain index rather than std::optional: g++ 12 warns falsely on the latter here.
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
-    std::size_t field = none;
-    if (!cols.empty())
-      if (auto f = field_of(cols[0])) field = *f;
-    FieldPos at = field != none ? where(field) : FieldPos{row_->line, 1};
-    std::string column = cols.empty() ? "" : table_.columns[cols[0]].name;
-    std::string what;
-    if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) {
-      std::string names, vals;
-      for (std::size_t i = 0; i < cols.size(); ++i) {
-        auto f = field_of(cols[i]);
-        names += (i ? ", " : "") + table_.columns[cols[i]].name;
-        vals += (i ? ", " : "") + (f ? render(values[*f]) : "?");
-      }
-      what = "duplicate key: a row with " + names + " = " + vals + " already exists";
-    } else if (ext == SQLITE_CONSTRAINT_CHECK) {
-      // SQLite names only the first rule broken; name them all, so the file
-      // can be fixed in one pass.
-      if (!probe_) probe_.emplace(db_, table_, header_.field_to_column);
-      auto failing = probe_->failing(values);
-      if (failing.empty()) {
-        report_check(msg.substr(msg.find(':') + 2), values);
-      } else {
-        for (auto k : failing) report_check(table_.checks[k], values);
-      }
-      return;
-    } else if (ext == SQLITE_CONSTRAINT_NOTNULL) {
-      what = "a value is required (the column is NOT NULL)";
-    } else {
-      what = msg;
-    }
-    issues_.add(at, column, what);
-  }
-
-  /// A key given a second time in an --upsert file, reported at this row.
-  void report_repeated_key(std::uint64_t first_line, const Value* values) {
-    std::string names, vals;
-    const auto pk = table_.primary_key();
-    std::size_t first_field = 0;
-    for (std::size_t k = 0; k < pk.size(); ++k) {
-      const std::size_t f = *field_of(pk[k]);  // --upsert requires every key column in the header
-      if (k == 0) first_field = f;
-      names += (k ? ", " : "") + table_.columns[pk[k]].name;
-      vals += (k ? ", " : "") + render(values[f]);
-    }
-    issues_.add(where(first_field), table_.columns[pk[0]].name,
-                "key " + names + " = " + vals + " is also at line " + std::to_string(first_line) +
-                    "; with --upsert each key may appear once in a file");
-  }
-
-  /// One broken CHECK, reported at the first column it names.
-  void report_check(const std::string& expr, const Value* values) {
-    std::size_t field = static_cast<std::size_t>(-1);
-    std::string column;
-    for (auto c : columns_in(expr, table_)) {
-      if (auto f = field_of(c)) {
-        field = *f;
-        column = table_.columns[c].name;
-        break;
-      }
-    }
-    const bool known = field != static_cast<std::size_t>(-1);
-    issues_.add(known ? where(field) : FieldPos{row_->line, 1}, column,
-                (known ? "value " + render(values[field]) + " breaks" : std::string("breaks")) + " the rule CHECK (" + expr + ")");
+    messages_->explain(ext, msg, values, row_issues_);
+    add(row_issues_);
   }
 
   sqlite3* db_;
@@ -590,15 +398,11 @@ class RowLoader {
   std::vector<const Value*> batch_values_;
   std::optional<RawStatement> exists_;
   std::optional<UpsertKeys> upsert_keys_;  ///< with --upsert
-  std::optional<CheckProbe> probe_;  ///< prepared when a first CHECK fails
-  std::vector<RawStatement> lookups_;
-  std::vector<PendingReference> pending_;
+  std::optional<ReferenceChecker> references_;
+  std::optional<ConstraintMessages> messages_;
+  std::vector<RowIssue> row_issues_;  ///< reused
   RowPipeline* pipeline_ = nullptr;
   const ParsedRow* row_ = nullptr;  ///< the row being loaded
-  std::vector<std::unordered_set<std::string>> found_parents_ =
-      std::vector<std::unordered_set<std::string>>(table_.foreign_keys.size());
-  std::string key_buffer_;
-  std::vector<Value> key_values_;
 };
 
 /// Turns SQLite's own foreign-key enforcement off for the scope of a load
