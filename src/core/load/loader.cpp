@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "sqlite/quote.h"
+#include "sqlite/savepoint.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 #include "load/header_map.h"
 #include "load/issue_list.h"
@@ -134,16 +136,13 @@ class IndexRebuild {
     // adds about as many rows as the table holds (at 64 bytes a row or more).
     {
       // Statements in a scope of their own: DROP INDEX fails while one still reads the table.
-      RawStatement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
-      if (last.step() == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(last.get(), 0)) * 64 > input_bytes)
+      Statement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
+      if (last.step() && static_cast<std::uint64_t>(last.column_int64(0)) * 64 > input_bytes)
         return;
-      RawStatement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
-                            "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
+      Statement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
+                         "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
       list.bind_text(1, table);
-      while (list.step() == SQLITE_ROW) {
-        indexes_.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)),
-                              reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
-      }
+      while (list.step()) indexes_.emplace_back(list.column_string(0), list.column_string(1));
     }
     for (const auto& [name, sql] : indexes_) exec(db_, "DROP INDEX " + quote_identifier(name));
   }
@@ -217,10 +216,11 @@ bool names_builtin_table(const std::string& name) {
     sqlite3_close(mem);
     throw DataError("cannot open an in-memory database to check the table name");
   }
-  sqlite3_stmt* st = nullptr;
-  const std::string sql = "SELECT 1 FROM " + quote_identifier(name);
-  const int rc = sqlite3_prepare_v2(mem, sql.c_str(), -1, &st, nullptr);
-  sqlite3_finalize(st);
+  int rc;
+  {
+    Statement st;  // finalized before the connection closes
+    rc = Statement::try_prepare(mem, "SELECT 1 FROM " + quote_identifier(name), st);
+  }
   sqlite3_close(mem);
   return rc == SQLITE_OK;
 }

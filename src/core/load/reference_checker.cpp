@@ -1,7 +1,7 @@
 #include "load/reference_checker.h"
 
-#include "base/error.h"
 #include "load/constraint_messages.h"
+#include "sqlite/quote.h"
 
 namespace aigc {
 
@@ -11,7 +11,8 @@ ReferenceChecker::ReferenceChecker(sqlite3* db, const TableInfo& table, const He
     std::string where;
     for (std::size_t k = 0; k < fk.parent_columns.size(); ++k)
       where += std::string(k ? " AND " : "") + quote_identifier(fk.parent_columns[k]) + " = ?" + std::to_string(k + 1);
-    lookups_.emplace_back(db_, "SELECT 1 FROM " + quote_identifier(fk.parent_table) + " WHERE " + where + " LIMIT 1");
+    lookups_.emplace_back(db_, "SELECT 1 FROM " + quote_identifier(fk.parent_table) + " WHERE " + where + " LIMIT 1",
+                          Prepare::persistent);
   }
 }
 
@@ -100,11 +101,10 @@ bool ReferenceChecker::parent_has(std::size_t k, const std::vector<Value>& key) 
   auto& st = lookups_[k];
   for (std::size_t i = 0; i < key.size(); ++i) bind_value(st, static_cast<int>(i + 1), key[i]);
   ++database_lookups_;
-  int rc = st.step();
+  const bool found = st.step();  // a failed lookup throws, with SQLite's explanation
   st.reset();
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(explain_sqlite_error(db_));
-  if (rc == SQLITE_ROW && cache.size() < kCacheSize) cache.insert(encoded);
-  return rc == SQLITE_ROW;
+  if (found && cache.size() < kCacheSize) cache.insert(encoded);
+  return found;
 }
 
 }  // namespace aigc

@@ -11,7 +11,7 @@
 
 #include "csv/csv_reader.h"
 #include "load/header_map.h"
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 #include "sqlite/table_info.h"
 #include "sqlite/value.h"
 
@@ -85,7 +85,7 @@ class ReferenceChecker {
   sqlite3* db_;
   const TableInfo& table_;
   const HeaderMap& header_;
-  std::vector<RawStatement> lookups_;
+  std::vector<Statement> lookups_;
   std::vector<std::unordered_set<std::string>> found_parents_;
   std::vector<MissingReference> missing_;
   std::vector<KeptReference> kept_;

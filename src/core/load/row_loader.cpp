@@ -4,6 +4,8 @@
 #include <string>
 
 #include "base/error.h"
+#include "sqlite/quote.h"
+#include "sqlite/sqlite_error.h"
 
 namespace aigc {
 
@@ -126,10 +128,10 @@ void RowLoader::prepare() {
     }
     if (pk.empty()) throw UsageError("--upsert needs a primary key; table " + table_.name + " has none");
     sql += " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
-    exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where);
+    exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where, Prepare::persistent);
     upsert_keys_.emplace(db_, std::move(key_fields));
   }
-  insert_.emplace(db_, sql);
+  insert_.emplace(db_, sql, Prepare::persistent);
   references_.emplace(db_, table_, header_);
   messages_.emplace(db_, table_, header_);
 }
@@ -160,16 +162,18 @@ void RowLoader::add(std::vector<RowIssue>& found) {
 
 bool RowLoader::exists(const Value* values) {
   // The lookup names only the key's fields (?N = field N), so bind those.
-  const int params = sqlite3_bind_parameter_count(exists_->get());
+  const int params = exists_->parameter_count();
   for (int f = 0; f < params; ++f) bind_value(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
-  int rc = exists_->step();
+  // A failed lookup is left to the insert that follows, which fails alike
+  // and reports it at the row's line.
+  const bool found = exists_->try_step() == SQLITE_ROW;
   exists_->reset();
-  return rc == SQLITE_ROW;
+  return found;
 }
 
 int RowLoader::insert(const Value* values) {
   for (std::size_t f = 0; f < row_->size; ++f) bind_value(*insert_, static_cast<int>(f + 1), values[f]);
-  int rc = insert_->step();
+  const int rc = insert_->try_step();  // a refused row is the caller's to word
   insert_->reset();
   return rc;
 }

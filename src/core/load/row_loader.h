@@ -17,7 +17,7 @@
 #include "load/reference_checker.h"
 #include "load/row_pipeline.h"
 #include "load/upsert_keys.h"
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 #include "sqlite/table_info.h"
 #include "sqlite/value.h"
 
@@ -90,11 +90,11 @@ class RowLoader {
   const LoadOptions& options_;
   IssueList& issues_;
   HeaderMap header_;
-  std::optional<RawStatement> insert_;
+  std::optional<Statement> insert_;
   std::optional<MultiRowInsert> multi_;  ///< unless --upsert, or too many columns
   std::vector<BatchedRow> batch_;
   std::vector<const Value*> batch_values_;
-  std::optional<RawStatement> exists_;
+  std::optional<Statement> exists_;
   std::optional<UpsertKeys> upsert_keys_;  ///< with --upsert
   std::optional<ReferenceChecker> references_;
   std::optional<ConstraintMessages> messages_;
