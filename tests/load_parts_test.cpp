@@ -1,5 +1,6 @@
 // The pieces the loader and the CSV reader are built from, each on its own:
-// the reference checker, UTF-8 validation and the input buffer.
+// the reference checker, constraint messages, UTF-8 validation and the
+// input buffer.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include "base/error.h"
 #include "csv/input_buffer.h"
 #include "csv/utf8_validation.h"
+#include "load/constraint_messages.h"
 #include "load/header_map.h"
 #include "load/reference_checker.h"
 #include "sqlite/table_info.h"
@@ -135,6 +137,50 @@ TEST_CASE("reference checker: a column the header leaves out is not checked") {
   const std::uint8_t fine[1] = {0};
   CHECK(checker.check(row, fine).empty());
   CHECK(checker.database_lookups() == 0);
+}
+
+TEST_CASE("constraint messages: a refused row in the user's terms, at the field that broke the rule") {
+  MemoryDb m(R"(
+    CREATE TABLE item (
+      id TEXT PRIMARY KEY,
+      qty INTEGER NOT NULL CHECK (qty >= 0),
+      price REAL CHECK (price < 100),
+      note TEXT
+    ) STRICT;)");
+  const TableInfo item = TableInfo::read(m.db, "item");
+  const HeaderMap header{{3, 0, 1, 2}};  // note, id, qty, price
+  ConstraintMessages messages(m.db, item, header);
+  const Value row[4] = {text("n"), text("a1"), Value{Value::Kind::integer, -1, 0, {}},
+                        Value{Value::Kind::real, 0, 250.5, {}}};
+  std::vector<RowIssue> out;
+
+  SUBCASE("a duplicate key names its columns and values") {
+    messages.explain(SQLITE_CONSTRAINT_PRIMARYKEY, "UNIQUE constraint failed: item.id", row, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].field == 1);
+    CHECK(out[0].column == "id");
+    CHECK(out[0].message == "duplicate key: a row with id = 'a1' already exists");
+  }
+  SUBCASE("NOT NULL") {
+    messages.explain(SQLITE_CONSTRAINT_NOTNULL, "NOT NULL constraint failed: item.qty", row, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].field == 2);
+    CHECK(out[0].message == "a value is required (the column is NOT NULL)");
+  }
+  SUBCASE("every broken CHECK is named, not only the first SQLite names") {
+    messages.explain(SQLITE_CONSTRAINT_CHECK, "CHECK constraint failed: qty >= 0", row, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].field == 2);
+    CHECK(out[0].message == "value -1 breaks the rule CHECK (qty >= 0)");
+    CHECK(out[1].field == 3);
+    CHECK(out[1].column == "price");
+    CHECK(out[1].message == "value 250.5 breaks the rule CHECK (price < 100)");
+  }
+  SUBCASE("a key repeated under --upsert names the line it was first on") {
+    const RowIssue issue = messages.repeated_key(7, row);
+    CHECK(issue.field == 1);
+    CHECK(issue.message == "key id = 'a1' is also at line 7; with --upsert each key may appear once in a file");
+  }
 }
 
 TEST_CASE("UTF-8 validation: a reason and the offset of the bad sequence, never an exception") {
