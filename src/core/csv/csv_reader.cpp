@@ -33,16 +33,14 @@
 //   that names what the file is and the command that converts it.
 #include "csv/csv_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <bit>
 #include <cctype>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <vector>
+
+#include "csv/input_buffer.h"
+#include "csv/utf8_validation.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -52,7 +50,6 @@ namespace aigc {
 
 namespace {
 
-constexpr std::size_t kChunk = std::size_t{1} << 20;  // 1 MiB
 constexpr std::size_t kNoScratch = std::numeric_limits<std::size_t>::max();
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -152,14 +149,6 @@ std::uint64_t count_chars(const char* a, const char* b) {
   return n;
 }
 
-std::string hex_byte(unsigned char c) {
-  static const char digits[] = "0123456789abcdef";
-  std::string s = "0x";
-  s += digits[c >> 4];
-  s += digits[c & 15];
-  return s;
-}
-
 struct Field {
   const char* start;       // first byte of the field (the opening quote if quoted)
   const char* line_start;  // first byte of the line holding `start`
@@ -218,72 +207,40 @@ bool is_workbook(const std::string& name) {
 
 struct CsvReader::Impl {
   CsvOptions options;
-  Table table{','};
-  std::string name;
-  int fd = -1;
-  bool close_fd = false;
-  std::unique_ptr<char[]> storage;
-  std::size_t cap = 0;
+  Table table;
+  InputBuffer input;
+  const std::string& name = input.name();
 
-  const char* buf = nullptr;  // start of buffered data (storage or memory input)
-  const char* pos = nullptr;  // start of the next record
-  const char* end = nullptr;  // end of buffered data
-  bool eof = false;
+  const char* pos = nullptr;  // start of the next record, inside input
   bool bom_done = false;
-  std::uint64_t base = 0;   // input offset of buf[0]
   std::uint64_t line = 1;   // line at pos
-  std::uint64_t total = 0;
 
   std::uint64_t rec_line = 0;
   const char* rec_start = nullptr;  // first byte of the current record
   std::vector<Field> fields;
   std::string scratch;
 
-  ~Impl() {
-    if (close_fd && fd >= 0) ::close(fd);
+  Impl(const std::string& path, const CsvOptions& read_options)
+      : options(read_options), table(read_options.delimiter), input(path), pos(input.begin()) {
+    fields.reserve(64);
   }
+  Impl(std::string_view data, std::string input_name, const CsvOptions& read_options)
+      : options(read_options), table(read_options.delimiter), input(data, std::move(input_name)), pos(input.begin()) {
+    fields.reserve(64);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // The buffered input, as the parser reads it.
+  const char* end() const { return input.end(); }
+  bool eof() const { return input.eof(); }
 
   [[noreturn]] void fail(const char* at, const char* line_start, std::uint64_t at_line, const std::string& msg) const {
     throw CsvError(Location{name, at_line, 1 + count_chars(line_start, at)}, msg);
   }
 
-  /// Moves the unconsumed bytes to the front (growing the buffer when one
-  /// record fills it) and reads until the buffer is full or input ends.
-  void fill() {
-    char* s = storage.get();
-    std::size_t used = static_cast<std::size_t>(end - pos);
-    if (pos != s) {
-      if (used > 0) std::memmove(s, pos, used);
-      base += static_cast<std::uint64_t>(pos - s);
-    }
-    if (cap - used < cap / 4) {  // one record fills most of the buffer
-      std::size_t ncap = cap * 2;
-      std::unique_ptr<char[]> bigger(new char[ncap]);
-      std::memcpy(bigger.get(), s, used);
-      storage = std::move(bigger);
-      cap = ncap;
-      s = storage.get();
-    }
-    buf = s;
-    pos = s;
-    char* w = s + used;
-    char* const limit = s + cap;
-    while (w < limit) {
-      ssize_t n = ::read(fd, w, static_cast<std::size_t>(limit - w));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        int err = errno;
-        end = w;
-        throw DataError("cannot read " + name + ": " + std::strerror(err));
-      }
-      if (n == 0) {
-        eof = true;
-        break;
-      }
-      w += n;
-    }
-    end = w;
-  }
+  /// Keeps the unconsumed bytes, from pos on, and reads more behind them.
+  void fill() { input.refill(pos); }
 
   /// Refuses invalid UTF-8 at `at`, saying how to convert the likely encodings.
   [[noreturn]] void fail_utf8(const char* at, const char* line_start, std::uint64_t at_line, const std::string& what) const {
@@ -307,7 +264,7 @@ struct CsvReader::Impl {
 
   /// Refuses a file whose first bytes say it is not a UTF-8 text file.
   void check_signature() const {
-    const auto b = [&](std::size_t i) { return pos + i < end ? static_cast<unsigned char>(pos[i]) : 0x100u; };
+    const auto b = [&](std::size_t i) { return pos + i < end() ? static_cast<unsigned char>(pos[i]) : 0x100u; };
     std::string what;
     if (b(0) == 0xFF && b(1) == 0xFE)
       what = "the file is UTF-16LE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16LE -t UTF-8 " +
@@ -327,55 +284,9 @@ struct CsvReader::Impl {
   /// Validates the run of non-ASCII UTF-8 sequences starting at q (a byte >=
   /// 0x80). Returns the byte after them, or nullptr when more input is needed.
   const char* validate_utf8(const char* q, const char* line_start, std::uint64_t at_line) const {
-    do {
-      const unsigned char c = static_cast<unsigned char>(*q);
-      std::size_t n;
-      unsigned char lo = 0x80, hi = 0xBF;
-      const char* why = "";
-      if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) {
-          lo = 0xA0;
-          why = "overlong encoding";
-        } else if (c == 0xED) {
-          hi = 0x9F;
-          why = "UTF-16 surrogate";
-        }
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) {
-          lo = 0x90;
-          why = "overlong encoding";
-        } else if (c == 0xF4) {
-          hi = 0x8F;
-          why = "code point beyond U+10FFFF";
-        }
-      } else {
-        fail_utf8(q, line_start, at_line, "invalid UTF-8 byte " + hex_byte(c));
-      }
-      for (std::size_t i = 1; i < n; ++i) {
-        if (q + i == end) {
-          if (!eof) return nullptr;
-          fail_utf8(q, line_start, at_line,
-                    "invalid UTF-8 byte " + hex_byte(c) + " (sequence truncated by the end of input)");
-        }
-        const unsigned char b = static_cast<unsigned char>(q[i]);
-        const unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xBF;
-        if (b < l || b > h) {
-          const bool truncated = b < 0x80 || b > 0xBF;
-          std::string seq;
-          for (std::size_t k = 0; k < (truncated ? i : i + 1); ++k) {
-            seq += " " + hex_byte(static_cast<unsigned char>(q[k]));
-          }
-          fail_utf8(q, line_start, at_line,
-                    "invalid UTF-8 byte " + hex_byte(c) + " (" + (truncated ? "truncated sequence" : why) + ":" + seq + ")");
-        }
-      }
-      q += n;
-    } while (q < end && static_cast<unsigned char>(*q) >= 0x80);
-    return q;
+    const Utf8Check check = check_utf8_run(q, end(), eof());
+    if (!check.valid()) fail_utf8(check.at, line_start, at_line, check.reason());
+    return check.at;
   }
 
   /// Refuses a NUL byte; one among the first two bytes, beside an ASCII
@@ -384,8 +295,9 @@ struct CsvReader::Impl {
     const auto printable = [](const char* c) { return *c >= 0x20 && *c < 0x7F; };
     // UTF-16 text starting with an ASCII character has a NUL as its first
     // (big-endian) or second (little-endian) byte, beside that character.
-    const std::uint64_t offset = base + static_cast<std::uint64_t>(q - buf);
-    const bool utf16 = at_line == 1 && offset <= 1 && ((q > buf && printable(q - 1)) || (q + 1 < end && printable(q + 1)));
+    const std::uint64_t offset = input.offset() + static_cast<std::uint64_t>(q - input.begin());
+    const bool utf16 = at_line == 1 && offset <= 1 &&
+                       ((q > input.begin() && printable(q - 1)) || (q + 1 < end() && printable(q + 1)));
     fail(q, line_start, at_line,
          utf16 ? "NUL byte in input: the file looks like UTF-16 text; convert it: iconv -f UTF-16 -t UTF-8 " +
                      shell_word(name) + " > " + converted_name(name, "-utf8")
@@ -410,22 +322,22 @@ struct CsvReader::Impl {
 
     for (;;) {
       Field f{p, line_start, ln, p, 0, kNoScratch, false};
-      if (p < end && *p == '"') {
+      if (p < end() && *p == '"') {
         f.quoted = true;
         const char* q = p + 1;
         const char* seg = q;
         for (;;) {
-          q = scan_quoted(q, end, table);
-          if (q == end) {
-            if (!eof) return Parse::kNeedMore;
+          q = scan_quoted(q, end(), table);
+          if (q == end()) {
+            if (!eof()) return Parse::kNeedMore;
             fail(f.start, f.line_start, f.line,
                  "unterminated quoted field (opened at line " + std::to_string(f.line) + ", column " +
                      std::to_string(1 + count_chars(f.line_start, f.start)) + ")");
           }
           const char c = *q;
           if (c == '"') {
-            if (q + 1 == end && !eof) return Parse::kNeedMore;
-            if (q + 1 < end && q[1] == '"') {
+            if (q + 1 == end() && !eof()) return Parse::kNeedMore;
+            if (q + 1 < end() && q[1] == '"') {
               if (f.scratch_off == kNoScratch) f.scratch_off = scratch.size();
               scratch.append(seg, static_cast<std::size_t>(q + 1 - seg));
               q += 2;
@@ -452,8 +364,8 @@ struct CsvReader::Impl {
           }
         }
         // After the closing quote.
-        if (p == end) {
-          if (!eof) return Parse::kNeedMore;
+        if (p == end()) {
+          if (!eof()) return Parse::kNeedMore;
           push_field(f);
           break;
         }
@@ -469,8 +381,8 @@ struct CsvReader::Impl {
           break;
         }
         if (*p == '\r') {
-          if (p + 1 == end && !eof) return Parse::kNeedMore;
-          if (p + 1 < end && p[1] == '\n') {
+          if (p + 1 == end() && !eof()) return Parse::kNeedMore;
+          if (p + 1 < end() && p[1] == '\n') {
             push_field(f);
             p += 2;
             ++ln;
@@ -485,9 +397,9 @@ struct CsvReader::Impl {
       const char* q = p;
       bool record_done = false;
       for (;;) {
-        q = scan_unquoted(q, end, options.delimiter, table);
-        if (q == end) {
-          if (!eof) return Parse::kNeedMore;
+        q = scan_unquoted(q, end(), options.delimiter, table);
+        if (q == end()) {
+          if (!eof()) return Parse::kNeedMore;
           f.len = static_cast<std::size_t>(q - p);
           push_field(f);
           p = q;
@@ -510,8 +422,8 @@ struct CsvReader::Impl {
           break;
         }
         if (c == '\r') {
-          if (q + 1 == end && !eof) return Parse::kNeedMore;
-          if (q + 1 < end && q[1] == '\n') {
+          if (q + 1 == end() && !eof()) return Parse::kNeedMore;
+          if (q + 1 < end() && q[1] == '\n') {
             f.len = static_cast<std::size_t>(q - p);
             push_field(f);
             p = q + 2;
@@ -542,8 +454,8 @@ struct CsvReader::Impl {
 
   bool next() {
     if (!bom_done && options.start_of_file) {
-      while (!eof && end - pos < 4) fill();
-      if (end - pos >= 3 && static_cast<unsigned char>(pos[0]) == 0xEF &&
+      while (!eof() && end() - pos < 4) fill();
+      if (end() - pos >= 3 && static_cast<unsigned char>(pos[0]) == 0xEF &&
           static_cast<unsigned char>(pos[1]) == 0xBB && static_cast<unsigned char>(pos[2]) == 0xBF) {
         pos += 3;
       } else {
@@ -552,8 +464,8 @@ struct CsvReader::Impl {
       bom_done = true;
     }
     for (;;) {
-      if (pos == end) {
-        if (eof) {
+      if (pos == end()) {
+        if (eof()) {
           fields.clear();
           scratch.clear();
           return false;
@@ -563,8 +475,8 @@ struct CsvReader::Impl {
       }
       rec_start = pos;
       if (parse() == Parse::kDone) {
-        if (!blank() || pos != end) return true;
-        if (!eof) {
+        if (!blank() || pos != end()) return true;
+        if (!eof()) {
           // Whether this blank line is the last one depends on what follows:
           // read on, and parse it again.
           pos = rec_start;
@@ -572,13 +484,13 @@ struct CsvReader::Impl {
           fill();
           continue;
         }
-        // One blank line right before the end of input is not a record.
+        // One blank line right before the end() of input is not a record.
         fields.clear();
         scratch.clear();
         rec_start = pos;
         return false;
       }
-      if (static_cast<std::size_t>(end - pos) >= options.max_record_bytes)
+      if (static_cast<std::size_t>(end() - pos) >= options.max_record_bytes)
         throw CsvError(Location{name, line, 1},
                        "record starting here is longer than " + std::to_string(options.max_record_bytes >> 20) +
                            " MiB (the reader's limit per record): a quoted field with no closing quote, or a file with no line ends?");
@@ -596,46 +508,10 @@ char parse_delimiter(std::string_view text) {
   return text[0];
 }
 
-CsvReader::CsvReader(const std::string& path, CsvOptions options) : impl_(std::make_unique<Impl>()) {
-  Impl& m = *impl_;
-  m.options = options;
-  m.table = Table(options.delimiter);
-  if (path == "-") {
-    m.name = "<stdin>";
-    m.fd = 0;
-  } else {
-    m.name = path;
-    m.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m.fd < 0) throw DataError("cannot open " + path + ": " + std::strerror(errno));
-    m.close_fd = true;
-  }
-  struct stat st {};
-  if (::fstat(m.fd, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) throw DataError("cannot open " + path + ": " + std::strerror(EISDIR));
-    if (S_ISREG(st.st_mode)) {
-      m.total = static_cast<std::uint64_t>(st.st_size);
-#ifdef POSIX_FADV_SEQUENTIAL
-      ::posix_fadvise(m.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-    }
-  }
-  m.cap = kChunk;
-  m.storage.reset(new char[m.cap]);
-  m.buf = m.pos = m.end = m.storage.get();
-  m.fields.reserve(64);
-}
+CsvReader::CsvReader(const std::string& path, CsvOptions options) : impl_(std::make_unique<Impl>(path, options)) {}
 
-CsvReader::CsvReader(std::string_view data, std::string name, CsvOptions options) : impl_(std::make_unique<Impl>()) {
-  Impl& m = *impl_;
-  m.options = options;
-  m.table = Table(options.delimiter);
-  m.name = std::move(name);
-  m.buf = m.pos = data.data();
-  m.end = data.data() + data.size();
-  m.eof = true;
-  m.total = data.size();
-  m.fields.reserve(64);
-}
+CsvReader::CsvReader(std::string_view data, std::string name, CsvOptions options)
+    : impl_(std::make_unique<Impl>(data, std::move(name), options)) {}
 
 CsvReader::~CsvReader() = default;
 
@@ -668,9 +544,9 @@ const std::string& CsvReader::name() const { return impl_->name; }
 const CsvOptions& CsvReader::options() const { return impl_->options; }
 
 std::uint64_t CsvReader::bytes_read() const {
-  return impl_->base + static_cast<std::uint64_t>(impl_->pos - impl_->buf);
+  return impl_->input.offset() + static_cast<std::uint64_t>(impl_->pos - impl_->input.begin());
 }
 
-std::uint64_t CsvReader::total_bytes() const { return impl_->total; }
+std::uint64_t CsvReader::total_bytes() const { return impl_->input.total(); }
 
 }  // namespace aigc

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "sqlite/quote.h"
 
 namespace aigc {
 
@@ -24,7 +25,7 @@ std::vector<std::size_t> CheckProbe::failing(const Value* values) {
     }
     for (const auto& expr : table_.checks) {
       try {
-        probes_.emplace_back(std::in_place, db_, "SELECT (" + expr + ") FROM (" + row + ")");
+        probes_.emplace_back(std::in_place, db_, "SELECT (" + expr + ") FROM (" + row + ")", Prepare::persistent);
       } catch (const DataError&) {
         probes_.emplace_back(std::nullopt);
       }
@@ -35,11 +36,11 @@ std::vector<std::size_t> CheckProbe::failing(const Value* values) {
   for (std::size_t k = 0; k < probes_.size(); ++k) {
     if (!probes_[k]) continue;
     auto& st = *probes_[k];
-    const int params = sqlite3_bind_parameter_count(st.get());
+    const int params = st.parameter_count();
     for (int p = 0; p < params; ++p) bind_value(st, p + 1, values[static_cast<std::size_t>(p)]);
-    // A CHECK fails only when its expression is false: NULL passes.
-    if (st.step() == SQLITE_ROW && sqlite3_column_type(st.get(), 0) != SQLITE_NULL &&
-        sqlite3_column_int64(st.get(), 0) == 0 && sqlite3_column_double(st.get(), 0) == 0.0)
+    // A CHECK fails only when its expression is false: NULL passes. One that
+    // fails to evaluate names nothing, and SQLite's own message stands.
+    if (st.try_step() == SQLITE_ROW && !st.column_is_null(0) && st.column_int64(0) == 0 && st.column_double(0) == 0.0)
       out.push_back(k);
     st.reset();
   }

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 #include "sqlite/table_info.h"
 #include "sqlite/value.h"
 
@@ -25,7 +25,7 @@ class CheckProbe {
   sqlite3* db_;
   const TableInfo& table_;
   std::vector<std::size_t> field_to_column_;
-  std::vector<std::optional<RawStatement>> probes_;  ///< prepared on first use
+  std::vector<std::optional<Statement>> probes_;  ///< prepared on first use
   bool prepared_ = false;
 };
 

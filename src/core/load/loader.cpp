@@ -4,118 +4,27 @@
 #include <cctype>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include "load/check_probe.h"
-#include "sqlite/database.h"
+#include "sqlite/quote.h"
+#include "sqlite/savepoint.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
-#include "load/multi_row_insert.h"
-#include "load/upsert_keys.h"
+#include "load/header_map.h"
+#include "load/issue_list.h"
 #include "base/suggest.h"
 #include "sqlite/table_info.h"
-#include "load/row_pipeline.h"
-#include "sqlite/value.h"
+#include "load/row_loader.h"
 
 namespace aigc {
 
-void exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    // A full disk, a lock or a damaged file gets what it means and what to do.
-    std::string msg = explain_sqlite_error(sqlite3_extended_errcode(db), err ? err : sqlite3_errmsg(db), sqlite3_system_errno(db));
-    sqlite3_free(err);
-    throw DataError(msg);
-  }
-}
-
-Savepoint::Savepoint(sqlite3* db, std::string name)
-    : db_(db), name_(std::move(name)), outermost_(sqlite3_get_autocommit(db) != 0) {
-  // The outermost one takes the write lock at once: a transaction that reads
-  // first and writes later gets SQLITE_BUSY at once, without waiting out the
-  // busy timeout, when another process is writing (SQLite's deadlock
-  // avoidance). BEGIN IMMEDIATE waits for the lock instead.
-  if (outermost_) exec(db_, "BEGIN IMMEDIATE");
-  try {
-    exec(db_, "SAVEPOINT " + quote_identifier(name_));
-  } catch (...) {
-    if (outermost_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-
-Savepoint::~Savepoint() {
-  if (done_) return;
-  // Destructors never throw: a failed rollback leaves SQLite's own recovery
-  // (the journal) to restore the file. When this savepoint opened the
-  // transaction, a plain ROLLBACK ends it without writing: ROLLBACK TO then
-  // RELEASE would commit an empty transaction and bump the file's change
-  // counter, so the file would no longer be byte-identical.
-  const std::string sql = outermost_ ? "ROLLBACK"
-                                     : "ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_);
-  sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-}
-
-void Savepoint::release() {
-  exec(db_, "RELEASE " + quote_identifier(name_));
-  if (outermost_) exec(db_, "COMMIT");  // if it fails, the destructor rolls back
-  done_ = true;
-}
-
 namespace {
-
-constexpr std::uint64_t kProgressEvery = 16384;
-constexpr std::size_t kParentCacheSize = 65536;  ///< parent keys remembered per foreign key
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-/// Collects issues up to the limit.
-class IssueList {
- public:
-  IssueList(std::string file, std::size_t limit) : file_(std::move(file)), limit_(limit) {}
-  void add(FieldPos pos, std::string column, std::string message) {
-    add(DataIssue{{file_, pos.line, pos.column}, std::move(column), std::move(message)});
-  }
-  void add(DataIssue issue) {
-    if (full()) {
-      stopped_ = true;
-      return;
-    }
-    issues_.push_back(std::move(issue));
-  }
-  bool full() const { return issues_.size() >= limit_; }
-  /// Whether another issue would be kept; when not, notes that reading
-  /// stopped early. Lets a caller skip the cost of locating an issue that
-  /// would be dropped: a header of 100,000 bad names costs linear time.
-  bool accepting() {
-    if (full()) stopped_ = true;
-    return !full();
-  }
-  bool empty() const { return issues_.empty(); }
-  std::size_t size() const { return issues_.size(); }
-  [[noreturn]] void raise() {
-    std::stable_sort(issues_.begin(), issues_.end(), [](const DataIssue& a, const DataIssue& b) {
-      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-    });
-    throw LoadError(std::move(issues_), stopped_ || full());
-  }
-
- private:
-  std::string file_;
-  std::size_t limit_;
-  std::vector<DataIssue> issues_;
-  bool stopped_ = false;
-};
-
-/// The header mapped onto a table: for each CSV field, the column index.
-struct HeaderMap {
-  std::vector<std::size_t> field_to_column;
-};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -187,420 +96,6 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues, 
   return map;
 }
 
-std::string render(const Value& v) {
-  switch (v.kind) {
-    case Value::Kind::null: return "NULL";
-    case Value::Kind::integer: return std::to_string(v.i);
-    case Value::Kind::real: {
-      char buf[32];
-      snprintf(buf, sizeof buf, "%.15g", v.d);
-      return buf;
-    }
-    case Value::Kind::text: return show_value(v.s);
-  }
-  return "";
-}
-
-/// A value kept past the current record (a forward reference to re-check).
-struct OwnedValue {
-  Value::Kind kind;
-  std::int64_t i;
-  double d;
-  std::string s;
-  Value view() const { return Value{kind, i, d, s}; }
-};
-
-/// A row's reference to a row of the same table not yet seen.
-struct PendingReference {
-  std::size_t fk;
-  std::vector<OwnedValue> values;
-  FieldPos pos;
-};
-
-/// Column names named in an SQLite constraint message ("UNIQUE constraint
-/// failed: t.a, t.b"), or every column identifier inside a CHECK expression.
-std::vector<std::size_t> columns_in(const std::string& text, const TableInfo& table) {
-  std::vector<std::size_t> found;
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    auto dot = word.rfind('.');
-    std::string name = dot == std::string::npos ? word : word.substr(dot + 1);
-    int idx = table.find_column(name);
-    if (idx >= 0 && std::find(found.begin(), found.end(), static_cast<std::size_t>(idx)) == found.end())
-      found.push_back(static_cast<std::size_t>(idx));
-    word.clear();
-  };
-  bool in_string = false;
-  for (char c : text) {
-    if (c == '\'') {
-      in_string = !in_string;
-      word.clear();
-      continue;
-    }
-    if (in_string) continue;
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || (static_cast<unsigned char>(c) >= 0x80))
-      word += c;
-    else
-      flush();
-  }
-  flush();
-  return found;
-}
-
-/// The shared row loop of load and import.
-class RowLoader {
- public:
-  RowLoader(sqlite3* db, CsvReader& csv, const TableInfo& table, const LoadOptions& options, IssueList& issues)
-      : db_(db), csv_(csv), table_(table), options_(options), issues_(issues) {}
-
-  LoadSummary run(const HeaderMap& header) {
-    header_ = header;
-    prepare();
-    LoadSummary summary;
-    summary.table = table_.name;
-    std::vector<const TableColumn*> columns;
-    for (auto c : header_.field_to_column) columns.push_back(&table_.columns[c]);
-    RowPipeline pipeline(csv_, std::move(columns));
-    pipeline_ = &pipeline;
-    std::vector<DataIssue> read_issues;
-    ParsedRow row;
-    while (!issues_.full() && pipeline.next(row, read_issues)) {
-      for (auto& i : read_issues) issues_.add(std::move(i));
-      read_issues.clear();
-      ++summary.rows;
-      if (summary.rows % kProgressEvery == 0 && options_.progress)
-        options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
-      load_row(row, summary);
-      // The pipeline recycles the memory of a batch's rows on the next call.
-      if (row.last_in_batch) flush(summary);
-    }
-    flush(summary);
-    for (auto& i : read_issues) issues_.add(std::move(i));
-    recheck_pending();
-    if (options_.progress) options_.progress({summary.rows, pipeline.bytes_read(), pipeline.total_bytes()});
-    pipeline_ = nullptr;
-    return summary;
-  }
-
- private:
-  /// A row waiting in the batch for the multi-row insert.
-  struct BatchedRow {
-    ParsedRow row;
-    bool referenced;
-  };
-
-  void load_row(const ParsedRow& row, LoadSummary& summary) {
-    if (row.ragged) return;  // reported; nothing to check further
-    row_ = &row;
-    const bool converted = std::none_of(row.bad, row.bad + row.size, [](std::uint8_t b) { return b != 0; });
-    const bool referenced = check_references(row.values);
-    if (!converted) return;
-    // Inserted even when a reference is missing, so that SQLite's own
-    // constraints on the row are reported in the same pass; the file is
-    // refused as a whole anyway.
-    if (!multi_) {
-      insert_one(row, referenced, summary);
-      return;
-    }
-    batch_.push_back({row, referenced});
-    if (batch_.size() == multi_->capacity()) flush(summary);
-  }
-
-  /// Inserts the batched rows: a full batch in one statement; a short one,
-  /// or one SQLite refused, row by row, so that each broken row is reported
-  /// at its own line as if there were no batching.
-  void flush(LoadSummary& summary) {
-    if (batch_.empty()) return;
-    if (batch_.size() == multi_->capacity()) {
-      batch_values_.clear();
-      for (const auto& b : batch_) batch_values_.push_back(b.row.values);
-      const int rc = multi_->insert(batch_values_);
-      if (rc == SQLITE_DONE) {
-        for (const auto& b : batch_) summary.added += b.referenced;
-        batch_.clear();
-        return;
-      }
-      // Only refused rows are replayed; any other error (a full disk, an
-      // I/O error) ends the load here, at the batch's first line.
-      row_ = &batch_.front().row;
-      if ((rc & 0xff) != SQLITE_CONSTRAINT) report_step_error(rc, row_->values);
-      ensure_transaction(rc);
-    }
-    for (const auto& b : batch_) insert_one(b.row, b.referenced, summary);
-    batch_.clear();
-  }
-
-  void insert_one(const ParsedRow& row, bool referenced, LoadSummary& summary) {
-    row_ = &row;
-    if (upsert_keys_) {
-      if (const std::uint64_t first = upsert_keys_->first_line_of(row.values, row.line)) {
-        report_repeated_key(first, row.values);
-        return;
-      }
-    }
-    const bool existed = options_.upsert && exists(row.values);
-    const int rc = insert(row.values);
-    if (rc != SQLITE_DONE)
-      report_step_error(rc, row.values);
-    else if (referenced)
-      (existed ? summary.replaced : summary.added) += 1;
-  }
-
-  void prepare() {
-    std::string cols, params, update;
-    std::vector<std::string> quoted;
-    for (std::size_t f = 0; f < header_.field_to_column.size(); ++f) {
-      const auto& name = quote_identifier(table_.columns[header_.field_to_column[f]].name);
-      quoted.push_back(name);
-      cols += (f ? ", " : "") + name;
-      params += (f ? ", ?" : "?") + std::to_string(f + 1);
-      update += (update.empty() ? "" : ", ") + name + " = excluded." + name;
-    }
-    if (!options_.upsert) {
-      multi_.emplace(db_, table_.name, quoted);
-      if (multi_->capacity() < 2) multi_.reset();
-    }
-    std::string sql = "INSERT INTO " + quote_identifier(table_.name) + " (" + cols + ") VALUES (" + params + ")";
-    if (options_.upsert) {
-      auto pk = table_.primary_key();
-      std::string key, where;
-      std::vector<std::size_t> key_fields;
-      for (std::size_t k = 0; k < pk.size(); ++k) {
-        auto field = field_of(pk[k]);
-        if (!field) throw UsageError("--upsert needs the key column " + table_.columns[pk[k]].name + " in the header");
-        key_fields.push_back(*field);
-        key += (k ? ", " : "") + quote_identifier(table_.columns[pk[k]].name);
-        where += std::string(k ? " AND " : "") + quote_identifier(table_.columns[pk[k]].name) + " = ?" +
-                 std::to_string(*field + 1);
-      }
-      if (pk.empty()) throw UsageError("--upsert needs a primary key; table " + table_.name + " has none");
-      sql += " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
-      exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where);
-      upsert_keys_.emplace(db_, std::move(key_fields));
-    }
-    insert_.emplace(db_, sql);
-    for (const auto& fk : table_.foreign_keys) {
-      std::string where;
-      for (std::size_t k = 0; k < fk.parent_columns.size(); ++k)
-        where += std::string(k ? " AND " : "") + quote_identifier(fk.parent_columns[k]) + " = ?" + std::to_string(k + 1);
-      lookups_.emplace_back(db_, "SELECT 1 FROM " + quote_identifier(fk.parent_table) + " WHERE " + where + " LIMIT 1");
-    }
-  }
-
-  std::optional<std::size_t> field_of(std::size_t column) const {
-    for (std::size_t f = 0; f < header_.field_to_column.size(); ++f)
-      if (header_.field_to_column[f] == column) return f;
-    return std::nullopt;
-  }
-
-  /// Where field f of the current row starts.
-  FieldPos where(std::size_t f) const { return pipeline_->locate(*row_, f); }
-
-  /// Foreign keys are checked here, row by row, so a dangling reference is
-  /// reported at its own line and column (SQLite's own check would only say
-  /// that some row somewhere is wrong).
-  bool check_references(const Value* values) {
-    bool ok = true;
-    for (std::size_t k = 0; k < table_.foreign_keys.size(); ++k) {
-      const auto& fk = table_.foreign_keys[k];
-      std::vector<Value>& key = key_values_;  // reused: no allocation per row
-      key.clear();
-      std::optional<std::size_t> first_field;
-      bool has_null = false;
-      for (auto c : fk.child_columns) {
-        auto f = field_of(c);
-        if (!f || values[*f].kind == Value::Kind::null || row_->bad[*f]) {
-          has_null = true;  // a NULL (or defaulted, or already refused) reference: nothing to look up
-          break;
-        }
-        if (!first_field) first_field = f;
-        key.push_back(values[*f]);
-      }
-      if (has_null) continue;
-      if (parent_has(k, key)) continue;
-      if (lower(fk.parent_table) == lower(table_.name)) {
-        // May refer to a row further down the file: check again at the end.
-        PendingReference p{k, {}, where(*first_field)};
-        for (const auto& v : key) p.values.push_back({v.kind, v.i, v.d, std::string(v.s)});
-        pending_.push_back(std::move(p));
-        continue;
-      }
-      issues_.add(where(*first_field), table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
-      ok = false;
-    }
-    return ok;
-  }
-
-  bool parent_has(std::size_t k, const std::vector<Value>& key) {
-    // Most files refer to a few parents many times: remember the keys found
-    // (a load only inserts, so a parent found stays there). Bounded memory.
-    std::string& encoded = key_buffer_;
-    encoded.clear();
-    for (const auto& v : key) {
-      encoded += static_cast<char>('0' + static_cast<int>(v.kind));
-      switch (v.kind) {
-        case Value::Kind::integer: encoded.append(reinterpret_cast<const char*>(&v.i), sizeof v.i); break;
-        case Value::Kind::real: encoded.append(reinterpret_cast<const char*>(&v.d), sizeof v.d); break;
-        case Value::Kind::text: encoded.append(v.s); break;
-        case Value::Kind::null: break;
-      }
-      encoded += '\x1f';
-    }
-    auto& cache = found_parents_[k];
-    if (cache.count(encoded)) return true;
-    auto& st = lookups_[k];
-    for (std::size_t i = 0; i < key.size(); ++i) bind_value(st, static_cast<int>(i + 1), key[i]);
-    int rc = st.step();
-    st.reset();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DataError(explain_sqlite_error(db_));
-    if (rc == SQLITE_ROW && cache.size() < kParentCacheSize) cache.insert(encoded);
-    return rc == SQLITE_ROW;
-  }
-
-  std::string missing_parent(const ForeignKey& fk, const std::vector<Value>& key) const {
-    std::string cols, vals;
-    for (std::size_t i = 0; i < key.size(); ++i) {
-      cols += (i ? ", " : "") + fk.parent_columns[i];
-      vals += (i ? ", " : "") + render(key[i]);
-    }
-    return "no " + fk.parent_table + " row has " + cols + " = " + vals + " (foreign key)";
-  }
-
-  void recheck_pending() {
-    for (const auto& p : pending_) {
-      std::vector<Value> key;
-      for (const auto& v : p.values) key.push_back(v.view());
-      if (!parent_has(p.fk, key)) {
-        const auto& fk = table_.foreign_keys[p.fk];
-        issues_.add(p.pos, table_.columns[fk.child_columns[0]].name, missing_parent(fk, key));
-      }
-    }
-  }
-
-  bool exists(const Value* values) {
-    // The lookup names only the key's fields (?N = field N), so bind those.
-    const int params = sqlite3_bind_parameter_count(exists_->get());
-    for (int f = 0; f < params; ++f) bind_value(*exists_, f + 1, values[static_cast<std::size_t>(f)]);
-    int rc = exists_->step();
-    exists_->reset();
-    return rc == SQLITE_ROW;
-  }
-
-  int insert(const Value* values) {
-    for (std::size_t f = 0; f < row_->size; ++f) bind_value(*insert_, static_cast<int>(f + 1), values[f]);
-    int rc = insert_->step();
-    insert_->reset();
-    return rc;
-  }
-
-  /// After a failed step: SQLite may have rolled back the whole transaction
-  /// (an ON CONFLICT ROLLBACK rule, an I/O error). Going on would write rows
-  /// outside it, so the load stops; nothing of it was kept.
-  void ensure_transaction(int rc) const {
-    if (sqlite3_get_autocommit(db_) == 0) return;
-    throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": SQLite rolled back the load (" +
-                    sqlite3_errstr(rc) + "); nothing of this file was written");
-  }
-
-  void report_step_error(int rc, const Value* values) {
-    const int ext = sqlite3_extended_errcode(db_);
-    const std::string msg = sqlite3_errmsg(db_);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) ensure_transaction(rc);
-    if ((rc & 0xff) != SQLITE_CONSTRAINT)
-      throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": cannot write to the warehouse: " +
-                      explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
-    auto cols = columns_in(msg.substr(msg.find(':') == std::string::npos ? 0 : msg.find(':') + 1), table_);
-    // A plain index rather than std::optional: g++ 12 warns falsely on the latter here.
-    constexpr std::size_t none = static_cast<std::size_t>(-1);
-    std::size_t field = none;
-    if (!cols.empty())
-      if (auto f = field_of(cols[0])) field = *f;
-    FieldPos at = field != none ? where(field) : FieldPos{row_->line, 1};
-    std::string column = cols.empty() ? "" : table_.columns[cols[0]].name;
-    std::string what;
-    if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) {
-      std::string names, vals;
-      for (std::size_t i = 0; i < cols.size(); ++i) {
-        auto f = field_of(cols[i]);
-        names += (i ? ", " : "") + table_.columns[cols[i]].name;
-        vals += (i ? ", " : "") + (f ? render(values[*f]) : "?");
-      }
-      what = "duplicate key: a row with " + names + " = " + vals + " already exists";
-    } else if (ext == SQLITE_CONSTRAINT_CHECK) {
-      // SQLite names only the first rule broken; name them all, so the file
-      // can be fixed in one pass.
-      if (!probe_) probe_.emplace(db_, table_, header_.field_to_column);
-      auto failing = probe_->failing(values);
-      if (failing.empty()) {
-        report_check(msg.substr(msg.find(':') + 2), values);
-      } else {
-        for (auto k : failing) report_check(table_.checks[k], values);
-      }
-      return;
-    } else if (ext == SQLITE_CONSTRAINT_NOTNULL) {
-      what = "a value is required (the column is NOT NULL)";
-    } else {
-      what = msg;
-    }
-    issues_.add(at, column, what);
-  }
-
-  /// A key given a second time in an --upsert file, reported at this row.
-  void report_repeated_key(std::uint64_t first_line, const Value* values) {
-    std::string names, vals;
-    const auto pk = table_.primary_key();
-    std::size_t first_field = 0;
-    for (std::size_t k = 0; k < pk.size(); ++k) {
-      const std::size_t f = *field_of(pk[k]);  // --upsert requires every key column in the header
-      if (k == 0) first_field = f;
-      names += (k ? ", " : "") + table_.columns[pk[k]].name;
-      vals += (k ? ", " : "") + render(values[f]);
-    }
-    issues_.add(where(first_field), table_.columns[pk[0]].name,
-                "key " + names + " = " + vals + " is also at line " + std::to_string(first_line) +
-                    "; with --upsert each key may appear once in a file");
-  }
-
-  /// One broken CHECK, reported at the first column it names.
-  void report_check(const std::string& expr, const Value* values) {
-    std::size_t field = static_cast<std::size_t>(-1);
-    std::string column;
-    for (auto c : columns_in(expr, table_)) {
-      if (auto f = field_of(c)) {
-        field = *f;
-        column = table_.columns[c].name;
-        break;
-      }
-    }
-    const bool known = field != static_cast<std::size_t>(-1);
-    issues_.add(known ? where(field) : FieldPos{row_->line, 1}, column,
-                (known ? "value " + render(values[field]) + " breaks" : std::string("breaks")) + " the rule CHECK (" + expr + ")");
-  }
-
-  sqlite3* db_;
-  CsvReader& csv_;
-  const TableInfo& table_;
-  const LoadOptions& options_;
-  IssueList& issues_;
-  HeaderMap header_;
-  std::optional<RawStatement> insert_;
-  std::optional<MultiRowInsert> multi_;  ///< unless --upsert, or too many columns
-  std::vector<BatchedRow> batch_;
-  std::vector<const Value*> batch_values_;
-  std::optional<RawStatement> exists_;
-  std::optional<UpsertKeys> upsert_keys_;  ///< with --upsert
-  std::optional<CheckProbe> probe_;  ///< prepared when a first CHECK fails
-  std::vector<RawStatement> lookups_;
-  std::vector<PendingReference> pending_;
-  RowPipeline* pipeline_ = nullptr;
-  const ParsedRow* row_ = nullptr;  ///< the row being loaded
-  std::vector<std::unordered_set<std::string>> found_parents_ =
-      std::vector<std::unordered_set<std::string>>(table_.foreign_keys.size());
-  std::string key_buffer_;
-  std::vector<Value> key_values_;
-};
-
 /// Turns SQLite's own foreign-key enforcement off for the scope of a load
 /// and back on after. PRAGMA foreign_keys is a no-op inside a transaction,
 /// so inside one (a build) this changes nothing and the caller's setting holds.
@@ -641,16 +136,13 @@ class IndexRebuild {
     // adds about as many rows as the table holds (at 64 bytes a row or more).
     {
       // Statements in a scope of their own: DROP INDEX fails while one still reads the table.
-      RawStatement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
-      if (last.step() == SQLITE_ROW && static_cast<std::uint64_t>(sqlite3_column_int64(last.get(), 0)) * 64 > input_bytes)
+      Statement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
+      if (last.step() && static_cast<std::uint64_t>(last.column_int64(0)) * 64 > input_bytes)
         return;
-      RawStatement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
-                            "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
+      Statement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
+                         "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
       list.bind_text(1, table);
-      while (list.step() == SQLITE_ROW) {
-        indexes_.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)),
-                              reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 1)));
-      }
+      while (list.step()) indexes_.emplace_back(list.column_string(0), list.column_string(1));
     }
     for (const auto& [name, sql] : indexes_) exec(db_, "DROP INDEX " + quote_identifier(name));
   }
@@ -724,10 +216,11 @@ bool names_builtin_table(const std::string& name) {
     sqlite3_close(mem);
     throw DataError("cannot open an in-memory database to check the table name");
   }
-  sqlite3_stmt* st = nullptr;
-  const std::string sql = "SELECT 1 FROM " + quote_identifier(name);
-  const int rc = sqlite3_prepare_v2(mem, sql.c_str(), -1, &st, nullptr);
-  sqlite3_finalize(st);
+  int rc;
+  {
+    Statement st;  // finalized before the connection closes
+    rc = Statement::try_prepare(mem, "SELECT 1 FROM " + quote_identifier(name), st);
+  }
   sqlite3_close(mem);
   return rc == SQLITE_OK;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "sqlite/quote.h"
 
 namespace aigc {
 
@@ -19,7 +20,7 @@ MultiRowInsert::MultiRowInsert(sqlite3* db, const std::string& table, const std:
   for (std::size_t c = 0; c < columns_; ++c) row += c ? ", ?" : "?";
   row += ")";
   for (std::size_t r = 0; r < rows_; ++r) sql += (r ? ", " : "") + row;
-  statement_.emplace(db, sql);
+  statement_.emplace(db, sql, Prepare::persistent);
 }
 
 int MultiRowInsert::insert(const std::vector<const Value*>& rows) {
@@ -27,7 +28,7 @@ int MultiRowInsert::insert(const std::vector<const Value*>& rows) {
   int index = 1;
   for (const Value* values : rows)
     for (std::size_t c = 0; c < columns_; ++c) bind_value(*statement_, index++, values[c]);
-  const int rc = statement_->step();
+  const int rc = statement_->try_step();  // a refused batch is replayed row by row
   statement_->reset();
   return rc;
 }

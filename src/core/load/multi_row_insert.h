@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 #include "sqlite/value.h"
 
 namespace aigc {
@@ -38,7 +38,7 @@ class MultiRowInsert {
  private:
   std::size_t columns_;
   std::size_t rows_;
-  std::optional<RawStatement> statement_;
+  std::optional<Statement> statement_;
 };
 
 }  // namespace aigc

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "sqlite/database.h"
+#include "sqlite/quote.h"
 
 namespace aigc {
 

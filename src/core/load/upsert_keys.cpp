@@ -2,8 +2,7 @@
 
 #include <string>
 
-#include "base/error.h"
-#include "load/loader.h"
+#include "sqlite/sqlite_error.h"
 
 namespace aigc {
 
@@ -28,8 +27,9 @@ UpsertKeys::UpsertKeys(sqlite3* db, std::vector<std::size_t> key_fields)
   exec(db_, std::string("CREATE TABLE ") + kTable + " (" + columns + "line INTEGER NOT NULL, PRIMARY KEY (" + keys +
                 ")) WITHOUT ROWID");
   insert_.emplace(db_, std::string("INSERT INTO ") + kTable + " VALUES (" + params + line_param +
-                           ") ON CONFLICT DO NOTHING");
-  lookup_.emplace(db_, std::string("SELECT line FROM ") + kTable + " WHERE " + match);
+                           ") ON CONFLICT DO NOTHING",
+                  Prepare::persistent);
+  lookup_.emplace(db_, std::string("SELECT line FROM ") + kTable + " WHERE " + match, Prepare::persistent);
 }
 
 UpsertKeys::~UpsertKeys() {
@@ -45,14 +45,13 @@ std::uint64_t UpsertKeys::first_line_of(const Value* values, std::uint64_t line)
     bind_value(*insert_, static_cast<int>(k + 1), v);
   }
   insert_->bind_int64(static_cast<int>(key_fields_.size() + 1), static_cast<std::int64_t>(line));
-  const int rc = insert_->step();
+  check(insert_->try_step(), db_, "cannot record an --upsert key");
   insert_->reset();
-  if (rc != SQLITE_DONE) throw DataError("cannot record an --upsert key: " + explain_sqlite_error(db_));
   if (sqlite3_changes(db_) > 0) return 0;
   // A repeat, the rare case: only now look up where the key came first.
   for (std::size_t k = 0; k < key_fields_.size(); ++k) bind_value(*lookup_, static_cast<int>(k + 1), values[key_fields_[k]]);
   std::uint64_t first = 0;
-  if (lookup_->step() == SQLITE_ROW) first = static_cast<std::uint64_t>(sqlite3_column_int64(lookup_->get(), 0));
+  if (lookup_->step()) first = static_cast<std::uint64_t>(lookup_->column_int64(0));
   lookup_->reset();
   return first;
 }

@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 #include "sqlite/value.h"
 
 namespace aigc {
@@ -33,8 +33,8 @@ class UpsertKeys {
  private:
   sqlite3* db_;
   std::vector<std::size_t> key_fields_;
-  std::optional<RawStatement> insert_;
-  std::optional<RawStatement> lookup_;
+  std::optional<Statement> insert_;
+  std::optional<Statement> lookup_;
 };
 
 }  // namespace aigc
