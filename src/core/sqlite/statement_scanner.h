@@ -7,34 +7,40 @@
 /// would take minutes).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "sqlite/sql_tokenizer.h"
 
 namespace aigc {
 
+/// sqlite3_complete()'s state machine over the tokens of sql_tokenizer.h,
+/// fed a byte at a time. Only the last token, which the next byte may still
+/// lengthen, is kept; it is resumed rather than read again, so feeding stays
+/// linear in the length of the text.
 class StatementScanner {
  public:
   /// Feeds the next byte. True if it is the ';' that ends a statement: what
   /// was fed since the last end is then one complete statement.
-  bool feed(char c) noexcept;
+  bool feed(char c);
   /// Whether everything fed so far ends complete, as sqlite3_complete()
   /// would say of it (a final -- comment counts as blank).
   bool complete() const noexcept;
   /// Whether only whitespace and comments were fed (an unclosed /* too).
   bool blank() const noexcept {
-    return state_ == 0 && mode_ != Mode::word && mode_ != Mode::slash && mode_ != Mode::dash && mode_ != Mode::quoted;
+    return state_ == 0 && (pending_.empty() || last_.kind == SqlTokenKind::whitespace ||
+                           last_.kind == SqlTokenKind::comment);
   }
-  void reset() noexcept { *this = StatementScanner{}; }
+  void reset() noexcept {
+    pending_.clear();
+    last_ = {};
+    state_ = 0;
+  }
 
  private:
-  enum class Mode : std::uint8_t { normal, word, slash, dash, block_comment, block_star, line_comment, quoted };
-  bool emit(int token) noexcept;
-  int word_token() const noexcept;
-
-  Mode mode_ = Mode::normal;
+  std::string pending_;  ///< the bytes of the last token, which the next byte may lengthen
+  SqlToken last_;        ///< that token; its text is re-pointed into pending_ before use
   std::uint8_t state_ = 0;  ///< sqlite3_complete()'s state: 1 is "complete"
-  char quote_ = 0;          ///< the byte that closes the quoted text
-  char word_[10] = {};      ///< the current word's first bytes, lower case
-  std::size_t word_length_ = 0;
 };
 
 /// Length of the first statement of `sql` (through its ';'), or sql.size()
