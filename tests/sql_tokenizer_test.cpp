@@ -254,6 +254,23 @@ TEST_CASE("statement splitter: agrees with sqlite3_complete, fed a byte at a tim
     CHECK(scanner.complete() == (sqlite3_complete(text.c_str()) != 0));
     CHECK(aigc::first_statement_length(text) == first_end);
   }
+  // Asked after every byte, as the shell asks after every line.
+  for (std::size_t t = 0; t < 300; ++t) {
+    const std::string& text = texts[texts.size() - 1 - t];
+    aigc::StatementScanner scanner;
+    std::string fed;
+    for (char c : text) {
+      fed += c;
+      if (scanner.feed(c)) {
+        CHECK(sqlite3_complete(fed.c_str()));
+        fed.clear();
+        scanner.reset();
+        continue;
+      }
+      CAPTURE(fed);
+      CHECK(scanner.complete() == (sqlite3_complete(fed.c_str()) != 0));
+    }
+  }
 }
 
 TEST_CASE("statement splitter: a semicolon in a trigger body, a string or a comment ends nothing") {

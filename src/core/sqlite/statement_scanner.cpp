@@ -77,30 +77,31 @@ bool advance(std::uint8_t& state, const SqlToken& t) noexcept {
 
 }  // namespace
 
-bool StatementScanner::feed(char c) {
-  pending_ += c;
+bool StatementScanner::read_pending() const noexcept {
   const std::string_view text = pending_;
+  if (read_ == text.size()) return false;
   SqlToken t;
-  if (pending_.size() == 1) {
+  if (read_ == 0) {
     t = sql_token_at(text, 0);
   } else {
-    // The last token spanned every pending byte but the new one.
-    last_.text = text.substr(0, pending_.size() - 1);
+    last_.text = text.substr(0, read_);
     t = continue_sql_token(text, last_);
   }
   bool ended = false;
   // A token followed by another is finished; a ';' is finished at once.
-  while (t.end() < pending_.size() || t.kind == SqlTokenKind::semicolon) {
+  while (t.end() < text.size() || t.kind == SqlTokenKind::semicolon) {
     ended = advance(state_, t) || ended;
-    const std::size_t done = t.end();
-    pending_.erase(0, done);
-    t = sql_token_at(pending_, 0);
+    t = sql_token_at(text, t.end());
   }
+  pending_.erase(0, t.offset);  // t is now the last token, and reaches the end
+  read_ = pending_.size();
   last_ = t;
+  last_.offset = 0;
   return ended;
 }
 
 bool StatementScanner::complete() const noexcept {
+  read_pending();
   // The text ending inside a quote or block comment is not complete, as
   // sqlite3_complete() says; otherwise the last token counts as finished.
   if (pending_.empty()) return state_ == 1;
@@ -110,6 +111,12 @@ bool StatementScanner::complete() const noexcept {
   std::uint8_t state = state_;
   advance(state, last);
   return state == 1;
+}
+
+bool StatementScanner::blank() const noexcept {
+  read_pending();
+  return state_ == 0 &&
+         (pending_.empty() || last_.kind == SqlTokenKind::whitespace || last_.kind == SqlTokenKind::comment);
 }
 
 std::size_t first_statement_length(std::string_view sql) noexcept {
