@@ -68,9 +68,10 @@ SqlToken sql_token_at(std::string_view sql, std::size_t offset) noexcept;
 
 /// `token`, read from a shorter text that `sql` extends (the same bytes up
 /// to token.end()), read again over `sql`: the same token sql_token_at()
-/// would give, found by looking mostly at the new bytes. Strings, quoted
-/// identifiers, blobs, comments, whitespace and words resume where they
-/// stopped; a number, parameter or operator is read again from its start.
+/// would give, found by looking mostly at the new bytes: every kind resumes
+/// where it stopped, except that an operator, or a number or parameter whose
+/// last byte leaves its reading open (a '.', an 'e', a ':'), is read again
+/// from its start.
 SqlToken continue_sql_token(std::string_view sql, const SqlToken& token) noexcept;
 
 /// The first token at or after `from` that is not whitespace or a comment
