@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "sqlite/sql_tokenizer.h"
+
 namespace aigc::shell {
 
 namespace {
@@ -103,8 +105,11 @@ CompletionReply complete_sql(std::string_view before, std::string_view word, con
     }
     return {word.size(), m.take()};
   }
-  auto toks = tokens(before.substr(0, before.size() - word.size()));
-  const std::string previous = toks.empty() ? "" : upper(toks.back());
+  // The word before this one, as SQL reads it: past comments, and never a
+  // word inside a string.
+  SqlTokenizer sql(before.substr(0, before.size() - word.size()));
+  std::string previous;
+  while (const SqlToken t = sql.next_significant()) previous = upper(t.text);
   Matches m(word);
   if (previous == "FROM" || previous == "JOIN" || previous == "INTO" || previous == "UPDATE" || previous == "TABLE") {
     m.add(words.tables);

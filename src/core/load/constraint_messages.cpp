@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "load/row_pipeline.h"
+#include "sqlite/sql_tokenizer.h"
 
 namespace aigc {
 
@@ -14,30 +15,11 @@ namespace {
 /// failed: t.a, t.b"), or every column identifier inside a CHECK expression.
 std::vector<std::size_t> columns_in(const std::string& text, const TableInfo& table) {
   std::vector<std::size_t> found;
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    auto dot = word.rfind('.');
-    std::string name = dot == std::string::npos ? word : word.substr(dot + 1);
+  for (const auto& name : identifiers_in(text)) {
     int idx = table.find_column(name);
     if (idx >= 0 && std::find(found.begin(), found.end(), static_cast<std::size_t>(idx)) == found.end())
       found.push_back(static_cast<std::size_t>(idx));
-    word.clear();
-  };
-  bool in_string = false;
-  for (char c : text) {
-    if (c == '\'') {
-      in_string = !in_string;
-      word.clear();
-      continue;
-    }
-    if (in_string) continue;
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || (static_cast<unsigned char>(c) >= 0x80))
-      word += c;
-    else
-      flush();
   }
-  flush();
   return found;
 }
 

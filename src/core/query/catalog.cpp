@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "sqlite/database.h"
+#include "sqlite/sql_tokenizer.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/real_text.h"
@@ -240,27 +241,13 @@ class ParamLineLexer {
       return t;
     }
     if (c == '\'') {
-      std::string text;
-      bool closed = false;
-      std::size_t q = p_ + 1;
-      for (; q < s_.size(); ++q) {
-        if (s_[q] != '\'') {
-          text += s_[q];
-        } else if (q + 1 < s_.size() && s_[q + 1] == '\'') {
-          text += '\'';
-          ++q;
-        } else {
-          closed = true;
-          ++q;
-          break;
-        }
-      }
-      if (!closed) throw DataError(context_ + "the quoted value has no closing quote");
+      const SqlToken quoted = sql_token_at(s_, p_);
+      if (!quoted.closed) throw DataError(context_ + "the quoted value has no closing quote");
       t.kind = Token::Kind::text;
-      t.raw = s_.substr(p_, q - p_);
+      t.raw = quoted.text;
       t.value.kind = ParamValue::Kind::text;
-      t.value.s = std::move(text);
-      p_ = q;
+      t.value.s = unquote_identifier(quoted.text);  // 'it''s' -> it's, as for a quoted name
+      p_ = quoted.end();
       return t;
     }
     if (c == '(' || c == ')' || c == ',' || c == '=') {
@@ -674,17 +661,17 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
   q.name = std::move(name);
   q.file = std::move(file);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // SQLite would not skip a BOM
-  std::string_view rest = text;
-  std::uint64_t line_no = 0;
+  std::uint64_t line_no = 1;
   std::uint64_t scope_line = 0;
-  while (!rest.empty()) {
-    const std::size_t eol = rest.find('\n');
-    const std::string_view line = trim(rest.substr(0, eol));
-    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-    ++line_no;
-    if (line.empty()) continue;
-    if (line.compare(0, 2, "--") != 0) break;  // the SQL begins
-    std::string_view body = trim(line.substr(2));
+  // The header is the -- comments before the SQL, one per line.
+  SqlTokenizer tokens(text);
+  for (SqlToken t = tokens.next(); t; t = tokens.next()) {
+    if (t.kind == SqlTokenKind::whitespace) {
+      line_no += static_cast<std::uint64_t>(std::count(t.text.begin(), t.text.end(), '\n'));
+      continue;
+    }
+    if (t.kind != SqlTokenKind::comment || t.text.compare(0, 2, "--") != 0) break;  // the SQL begins
+    std::string_view body = trim(t.text.substr(2));
     std::size_t k = 0;
     while (k < body.size() && ((body[k] >= 'a' && body[k] <= 'z') || body[k] == '_')) ++k;
     if (k == 0 || k >= body.size() || body[k] != ':') continue;  // a free comment

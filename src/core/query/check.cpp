@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "base/resources.h"
 #include "base/suggest.h"
+#include "sqlite/sql_tokenizer.h"
 #include "sqlite/table_info.h"
 
 namespace aigc {
@@ -90,57 +91,15 @@ std::string values_sql(const std::vector<std::string>& columns, const std::strin
   return out;
 }
 
-/// Skips a string, quoted identifier or comment starting at s[i]; returns
-/// the index after it, or i when there is none there.
-std::size_t skip_quoted(std::string_view s, std::size_t i) {
-  const char c = s[i];
-  if (c == '\'' || c == '"' || c == '`' || c == '[') {
-    const char close = c == '[' ? ']' : c;
-    for (std::size_t j = i + 1; j < s.size(); ++j) {
-      if (s[j] != close) continue;
-      if (close != ']' && j + 1 < s.size() && s[j + 1] == close) {
-        ++j;  // doubled quote
-        continue;
-      }
-      return j + 1;
-    }
-    return s.size();
-  }
-  if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-    auto nl = s.find('\n', i);
-    return nl == std::string_view::npos ? s.size() : nl + 1;
-  }
-  if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-    auto end = s.find("*/", i + 2);
-    return end == std::string_view::npos ? s.size() : end + 2;
-  }
-  return i;
-}
-
-bool word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-/// Columns of `t` named in `expr`, each once, in order of appearance.
+/// Columns of `t` named in `expr`, each once, in order of appearance:
+/// words and quoted identifiers, never strings or comments.
 std::vector<std::string> columns_named(std::string_view expr, const TableFacts& t) {
   std::vector<std::string> found;
   auto add = [&](std::string_view word) {
     if (const auto* c = t.column(word); c && std::find(found.begin(), found.end(), c->name) == found.end())
       found.push_back(c->name);
   };
-  for (std::size_t i = 0; i < expr.size();) {
-    if (std::size_t j = skip_quoted(expr, i); j != i) {
-      if (expr[i] == '"' || expr[i] == '`' || expr[i] == '[') add(expr.substr(i + 1, j - i - 2));
-      i = j;
-    } else if (word_char(expr[i])) {
-      std::size_t j = i;
-      while (j < expr.size() && word_char(expr[j])) ++j;
-      add(expr.substr(i, j - i));
-      i = j;
-    } else {
-      ++i;
-    }
-  }
+  for (const auto& name : identifiers_in(expr)) add(name);
   return found;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "load/loader.h"
+#include "sqlite/sql_tokenizer.h"
 #include "sqlite/statement_scanner.h"
 #include "warehouse/warehouse.h"
 
@@ -29,17 +30,16 @@ std::string lower(std::string_view s) {
 /// "VACUUM", "CREATE TABLE", "CREATE UNIQUE INDEX", "DROP VIEW".
 std::string statement_kind(std::string_view sql) {
   std::string kind;
-  std::size_t i = skip_sql_blanks(sql);
+  SqlTokenizer tokens(sql);
   for (int words = 0; words < 4; ++words) {
-    std::string word;
-    while (i < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[i])) || sql[i] == '_'))
-      word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-    if (word.empty()) break;
+    const SqlToken t = tokens.next_significant();
+    if (t.kind != SqlTokenKind::word) break;
+    std::string word(t.text);
+    for (auto& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     kind += (kind.empty() ? "" : " ") + word;
     if (kind != "CREATE" && kind != "DROP" && word != "TEMP" && word != "TEMPORARY" && word != "UNIQUE" &&
         word != "VIRTUAL")
       break;
-    i = skip_sql_blanks(sql, i);
   }
   return kind.empty() ? "this statement" : kind;
 }
@@ -127,28 +127,14 @@ const char* refused_pragma_setting(std::string_view name) {
 
 /// Whether `sql`, which prepared as a VACUUM, is VACUUM [schema] INTO file.
 bool is_vacuum_into(std::string_view sql) {
-  std::size_t i = skip_sql_blanks(sql);
-  auto word_at = [&](std::size_t at) {
-    std::string w;
-    while (at < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[at])) || sql[at] == '_'))
-      w += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at++])));
-    return std::pair{w, at};
-  };
-  auto [first, after_first] = word_at(i);
-  if (first != "VACUUM") return false;
-  i = skip_sql_blanks(sql, after_first);
-  for (int token = 0; token < 2 && i < sql.size(); ++token) {
-    auto [w, after] = word_at(i);
-    if (w == "INTO") return true;
-    if (w.empty()) {  // a quoted schema name: skip to its closing quote
-      const char open = sql[i];
-      const char close = open == '[' ? ']' : open;
-      if (open != '"' && open != '`' && open != '[' && open != '\'') return false;
-      auto end = sql.find(close, i + 1);
-      if (end == std::string_view::npos) return false;
-      after = end + 1;
-    }
-    i = skip_sql_blanks(sql, after);
+  SqlTokenizer tokens(sql);
+  if (!is_keyword(tokens.next_significant(), "vacuum")) return false;
+  for (int token = 0; token < 2; ++token) {
+    const SqlToken t = tokens.next_significant();
+    if (is_keyword(t, "into")) return true;
+    // Else a schema name, bare or quoted.
+    if (t.kind != SqlTokenKind::word && t.kind != SqlTokenKind::quoted_identifier && t.kind != SqlTokenKind::string)
+      return false;
   }
   return false;
 }
@@ -164,21 +150,8 @@ Prepared& Prepared::operator=(Prepared&& other) noexcept {
   return *this;
 }
 
-std::size_t skip_sql_blanks(std::string_view sql, std::size_t i) {
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.compare(i, 2, "--") == 0) {
-      auto nl = sql.find('\n', i);
-      i = nl == std::string_view::npos ? sql.size() : nl + 1;
-    } else if (sql.compare(i, 2, "/*") == 0) {
-      auto end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      break;
-    }
-  }
-  return i;
+std::size_t skip_sql_blanks(std::string_view sql, std::size_t from) {
+  return next_significant_token(sql, from).offset;
 }
 
 bool pragma_allowed_read_only(std::string_view name, bool has_argument) {

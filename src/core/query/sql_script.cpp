@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <istream>
 
+#include "sqlite/sql_tokenizer.h"
 #include "sqlite/statement_scanner.h"
 
 namespace aigc {
@@ -58,7 +59,7 @@ StatementError::StatementError(StatementInfo statement, std::string reason, Stop
       reason_(std::move(reason)),
       cause_(cause) {}
 
-bool is_blank_sql(std::string_view sql) { return skip_sql_blanks(sql) == sql.size(); }
+bool is_blank_sql(std::string_view sql) { return !next_significant_token(sql); }
 
 ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ostream& out,
                          const ScriptOptions& options) {
@@ -70,9 +71,10 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
   while (pos < sql.size()) {
     const std::string_view rest = sql.substr(pos);
     // SQLite skips empty statements (lone ';') before the next real one.
-    std::size_t start = skip_sql_blanks(rest);
-    while (start < rest.size() && rest[start] == ';') start = skip_sql_blanks(rest, start + 1);
-    if (start == rest.size()) break;
+    SqlToken first = next_significant_token(rest);
+    while (first.kind == SqlTokenKind::semicolon) first = next_significant_token(rest, first.end());
+    if (!first) break;
+    const std::size_t start = first.offset;
 
     GuardedConnection::StatementScope scope(conn);
     StatementInfo info;

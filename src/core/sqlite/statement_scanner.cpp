@@ -1,7 +1,7 @@
-// A port of SQLite's sqlite3_complete() (src/complete.c) to a state
-// machine fed one byte at a time; the token classes and the transition table
-// are SQLite's, so both agree on where a statement ends, CREATE TRIGGER
-// bodies (whose inner ';' do not end it) included.
+// SQLite's sqlite3_complete() (src/complete.c) over the tokens of
+// sql_tokenizer.h, fed one byte at a time; the token classes and the
+// transition table are SQLite's, so both agree on where a statement ends,
+// CREATE TRIGGER bodies (whose inner ';' do not end it) included.
 #include "sqlite/statement_scanner.h"
 
 namespace aigc {
@@ -22,130 +22,108 @@ constexpr std::uint8_t kTransitions[8][8] = {
     /* 7 END     */ {1, 7, 5, 5, 5, 5, 5, 5},
 };
 
-/// SQLite's IdChar(): letters, digits, '_', '$' and every byte of a
-/// multi-byte UTF-8 character.
-bool is_id_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
+/// The class sqlite3_complete() puts a token in: CREATE TRIGGER ... BEGIN
+/// ... END bodies hold ';' that do not end the statement, so the words that
+/// open and close one count; every other token is OTHER, whitespace or ';'.
+int token_class(const SqlToken& t) noexcept {
+  switch (t.kind) {
+    case SqlTokenKind::semicolon:
+      return kSemi;
+    case SqlTokenKind::whitespace:
+    case SqlTokenKind::comment:
+    case SqlTokenKind::end:
+      return kWhitespace;
+    case SqlTokenKind::word:
+      if (is_keyword(t, "create")) return kCreate;
+      if (is_keyword(t, "trigger")) return kTrigger;
+      if (is_keyword(t, "temp") || is_keyword(t, "temporary")) return kTemp;
+      if (is_keyword(t, "end")) return kEnd;
+      if (is_keyword(t, "explain")) return kExplain;
+      return kOther;
+    default:
+      return kOther;
+  }
 }
 
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+/// The class of a word sqlite3_complete() reads inside a parameter.
+int word_class(std::string_view word) noexcept {
+  SqlToken t;
+  t.kind = SqlTokenKind::word;
+  t.text = word;
+  return token_class(t);
+}
+
+/// Moves `state` past `t`; true if `t` is a ';' that ends a statement.
+bool advance(std::uint8_t& state, const SqlToken& t) noexcept {
+  const char first = t.text.empty() ? '\0' : t.text.front();
+  if (t.kind == SqlTokenKind::parameter && (first == ':' || first == '@' || first == '#')) {
+    // sqlite3_complete() reads ":create" as a ':' and the word "create",
+    // and after EXPLAIN that word counts: so do the same, to agree with it.
+    state = kTransitions[state][kOther];
+    std::string_view rest = t.text.substr(1);
+    while (!rest.empty()) {
+      const std::size_t colon = rest.find(':');
+      if (colon != 0) state = kTransitions[state][word_class(rest.substr(0, colon))];
+      if (colon == std::string_view::npos) break;
+      state = kTransitions[state][kOther];
+      rest.remove_prefix(colon + 1);
+    }
+    return false;
+  }
+  const int token = token_class(t);
+  state = kTransitions[state][token];
+  return token == kSemi && state == 1;
+}
 
 }  // namespace
 
-bool StatementScanner::emit(int token) noexcept {
-  state_ = kTransitions[state_][token];
-  return token == kSemi && state_ == 1;
-}
-
-int StatementScanner::word_token() const noexcept {
-  const std::string_view w(word_, word_length_ <= sizeof word_ ? word_length_ : 0);
-  if (w == "create") return kCreate;
-  if (w == "trigger") return kTrigger;
-  if (w == "temp" || w == "temporary") return kTemp;
-  if (w == "end") return kEnd;
-  if (w == "explain") return kExplain;
-  return kOther;
-}
-
-bool StatementScanner::feed(char ch) noexcept {
-  const auto c = static_cast<unsigned char>(ch);
+bool StatementScanner::read_pending() const noexcept {
+  const std::string_view text = pending_;
+  if (read_ == text.size()) return false;
+  SqlToken t;
+  if (read_ == 0) {
+    t = sql_token_at(text, 0);
+  } else {
+    last_.text = text.substr(0, read_);
+    t = continue_sql_token(text, last_);
+  }
   bool ended = false;
-  switch (mode_) {
-    case Mode::word:
-      if (is_id_char(c)) {
-        if (word_length_ < sizeof word_) word_[word_length_] = to_lower(ch);
-        ++word_length_;
-        return false;
-      }
-      mode_ = Mode::normal;
-      emit(word_token());
-      break;  // then `c` starts a token of its own
-    case Mode::slash:
-      if (c == '*') {
-        mode_ = Mode::block_comment;
-        return false;
-      }
-      mode_ = Mode::normal;
-      emit(kOther);
-      break;
-    case Mode::dash:
-      if (c == '-') {
-        mode_ = Mode::line_comment;
-        return false;
-      }
-      mode_ = Mode::normal;
-      emit(kOther);
-      break;
-    case Mode::block_comment:
-      if (c == '*') mode_ = Mode::block_star;
-      return false;
-    case Mode::block_star:
-      if (c == '/') {
-        mode_ = Mode::normal;
-        emit(kWhitespace);
-      } else if (c != '*') {
-        mode_ = Mode::block_comment;
-      }
-      return false;
-    case Mode::line_comment:
-      if (c == '\n') {
-        mode_ = Mode::normal;
-        emit(kWhitespace);
-      }
-      return false;
-    case Mode::quoted:
-      if (ch == quote_) {
-        mode_ = Mode::normal;
-        emit(kOther);
-      }
-      return false;
-    case Mode::normal:
-      break;
+  // A token followed by another is finished; a ';' is finished at once.
+  while (t.end() < text.size() || t.kind == SqlTokenKind::semicolon) {
+    ended = advance(state_, t) || ended;
+    t = sql_token_at(text, t.end());
   }
-  switch (c) {
-    case ';':
-      ended = emit(kSemi);
-      break;
-    case ' ': case '\r': case '\t': case '\n': case '\f':
-      emit(kWhitespace);
-      break;
-    case '/':
-      mode_ = Mode::slash;
-      break;
-    case '-':
-      mode_ = Mode::dash;
-      break;
-    case '[':
-      mode_ = Mode::quoted;
-      quote_ = ']';
-      break;
-    case '`': case '"': case '\'':
-      mode_ = Mode::quoted;
-      quote_ = ch;
-      break;
-    default:
-      if (is_id_char(c)) {
-        mode_ = Mode::word;
-        word_[0] = to_lower(ch);
-        word_length_ = 1;
-      } else {
-        emit(kOther);
-      }
-  }
+  pending_.erase(0, t.offset);  // t is now the last token, and reaches the end
+  read_ = pending_.size();
+  last_ = t;
+  last_.offset = 0;
   return ended;
 }
 
 bool StatementScanner::complete() const noexcept {
-  // Inside a word, '/' or '-' the text ends on a token that is not ';';
-  // inside a quote or block comment sqlite3_complete() says no.
-  return (mode_ == Mode::normal || mode_ == Mode::line_comment) && state_ == 1;
+  read_pending();
+  // The text ending inside a quote or block comment is not complete, as
+  // sqlite3_complete() says; otherwise the last token counts as finished.
+  if (pending_.empty()) return state_ == 1;
+  if (!last_.closed) return false;
+  SqlToken last = last_;
+  last.text = pending_;
+  std::uint8_t state = state_;
+  advance(state, last);
+  return state == 1;
+}
+
+bool StatementScanner::blank() const noexcept {
+  read_pending();
+  return state_ == 0 &&
+         (pending_.empty() || last_.kind == SqlTokenKind::whitespace || last_.kind == SqlTokenKind::comment);
 }
 
 std::size_t first_statement_length(std::string_view sql) noexcept {
-  StatementScanner scanner;
-  for (std::size_t i = 0; i < sql.size(); ++i)
-    if (scanner.feed(sql[i])) return i + 1;
+  std::uint8_t state = 0;
+  SqlTokenizer tokens(sql);
+  while (const SqlToken t = tokens.next())
+    if (advance(state, t)) return t.end();
   return sql.size();
 }
 

@@ -7,34 +7,49 @@
 /// would take minutes).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "sqlite/sql_tokenizer.h"
 
 namespace aigc {
 
+/// sqlite3_complete()'s state machine over the tokens of sql_tokenizer.h,
+/// fed a byte at a time. Bytes are only gathered until a ';' arrives or the
+/// state is asked for; then the new ones are read as tokens in one pass,
+/// the last token (which more bytes may still lengthen) resumed rather than
+/// read again, so feeding stays linear in the length of the text.
 class StatementScanner {
  public:
   /// Feeds the next byte. True if it is the ';' that ends a statement: what
   /// was fed since the last end is then one complete statement.
-  bool feed(char c) noexcept;
+  bool feed(char c) {
+    pending_ += c;
+    return c == ';' && read_pending();
+  }
   /// Whether everything fed so far ends complete, as sqlite3_complete()
   /// would say of it (a final -- comment counts as blank).
   bool complete() const noexcept;
   /// Whether only whitespace and comments were fed (an unclosed /* too).
-  bool blank() const noexcept {
-    return state_ == 0 && mode_ != Mode::word && mode_ != Mode::slash && mode_ != Mode::dash && mode_ != Mode::quoted;
+  bool blank() const noexcept;
+  void reset() noexcept {
+    pending_.clear();
+    read_ = 0;
+    last_ = {};
+    state_ = 0;
   }
-  void reset() noexcept { *this = StatementScanner{}; }
 
  private:
-  enum class Mode : std::uint8_t { normal, word, slash, dash, block_comment, block_star, line_comment, quoted };
-  bool emit(int token) noexcept;
-  int word_token() const noexcept;
+  /// Reads the bytes fed since the last read; true if a ';' among them
+  /// ended a statement. Const because complete() and blank() read first:
+  /// what was fed does not change, only how far it has been read.
+  bool read_pending() const noexcept;
 
-  Mode mode_ = Mode::normal;
-  std::uint8_t state_ = 0;  ///< sqlite3_complete()'s state: 1 is "complete"
-  char quote_ = 0;          ///< the byte that closes the quoted text
-  char word_[10] = {};      ///< the current word's first bytes, lower case
-  std::size_t word_length_ = 0;
+  /// The last token read and the bytes fed after it.
+  mutable std::string pending_;
+  mutable std::size_t read_ = 0;  ///< bytes of pending_ read: those of last_
+  mutable SqlToken last_;         ///< its text is re-pointed into pending_ before use
+  mutable std::uint8_t state_ = 0;  ///< sqlite3_complete()'s state: 1 is "complete"
 };
 
 /// Length of the first statement of `sql` (through its ';'), or sql.size()

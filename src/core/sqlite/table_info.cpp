@@ -5,6 +5,7 @@
 #include <map>
 
 #include "sqlite/database.h"
+#include "sqlite/sql_tokenizer.h"
 #include "base/error.h"
 #include "base/suggest.h"
 
@@ -54,60 +55,22 @@ ColumnType type_of(const std::string& declared) {
 
 std::vector<std::string> check_expressions(std::string_view sql) {
   std::vector<std::string> out;
-  std::size_t i = 0;
-  const std::size_t n = sql.size();
-  auto skip_quoted = [&](char close) {
-    for (++i; i < n; ++i)
-      if (sql[i] == close) {
-        if (i + 1 < n && sql[i + 1] == close && close != ']') {
-          ++i;
-          continue;
-        }
-        break;
-      }
-    ++i;
-  };
-  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (static_cast<unsigned char>(c) >= 0x80); };
-  while (i < n) {
-    char c = sql[i];
-    if (c == '\'' || c == '"' || c == '`') {
-      skip_quoted(c);
-    } else if (c == '[') {
-      skip_quoted(']');
-    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      while (i < n && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      auto end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? n : end + 2;
-    } else if (is_word(c)) {
-      std::size_t start = i;
-      while (i < n && is_word(sql[i])) ++i;
-      if (upper(std::string(sql.substr(start, i - start))) != "CHECK") continue;
-      std::size_t j = i;
-      while (j < n && std::isspace(static_cast<unsigned char>(sql[j]))) ++j;
-      if (j >= n || sql[j] != '(') continue;
-      // The expression runs to the matching parenthesis.
-      i = j + 1;
-      int depth = 1;
-      std::size_t expr_start = i;
-      while (i < n && depth > 0) {
-        char d = sql[i];
-        if (d == '\'' || d == '"' || d == '`') {
-          skip_quoted(d);
-          continue;
-        }
-        if (d == '[') {
-          skip_quoted(']');
-          continue;
-        }
-        if (d == '(') ++depth;
-        if (d == ')') --depth;
-        ++i;
-      }
-      if (depth == 0) out.emplace_back(sql.substr(expr_start, i - 1 - expr_start));
-    } else {
-      ++i;
+  SqlTokenizer tokens(sql);
+  while (const SqlToken t = tokens.next()) {
+    if (!is_keyword(t, "check")) continue;
+    // Looked at, not taken: if it is not "(", it is read again as usual.
+    const SqlToken open = next_significant_token(sql, tokens.position());
+    if (open.text != "(") continue;
+    // The expression runs to the matching parenthesis.
+    SqlTokenizer inside(sql, open.end());
+    int depth = 1;
+    SqlToken u;
+    while (depth > 0 && (u = inside.next())) {
+      if (u.text == "(") ++depth;
+      if (u.text == ")") --depth;
     }
+    if (depth == 0) out.emplace_back(sql.substr(open.end(), u.offset - open.end()));
+    tokens = inside;
   }
   return out;
 }
