@@ -15,6 +15,7 @@
 #include "cmd/query_options.h"
 #include "query/catalog.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
 #include "shell/completion.h"
@@ -39,12 +40,6 @@ fs::path history_path() {
 /// (the report's names are Chinese) even when the environment sets none.
 void use_utf8_ctype() {
   if (!std::setlocale(LC_CTYPE, "") || MB_CUR_MAX == 1) std::setlocale(LC_CTYPE, "C.UTF-8");
-}
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 void print_error(const std::string& message) { std::cerr << "Error: " << message << "\n" << std::flush; }
@@ -97,7 +92,7 @@ void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostr
       } else {
         print_error(e.reason());
         // Name the statement when the input held more than the failing one.
-        if (e.statement().text != trimmed(input->text))
+        if (e.statement().text != trim(input->text))
           std::cerr << "  in: " << e.statement().excerpt() << "\n";
       }
     } catch (const Error& e) {

@@ -1,4 +1,5 @@
 #include "shell/completion.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -13,18 +14,6 @@ namespace {
 bool is_word_byte(char c) {
   auto u = static_cast<unsigned char>(c);
   return std::isalnum(u) || c == '_' || c == '$' || c == '.' || u >= 0x80;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool starts_with_nocase(std::string_view word, std::string_view prefix) {
@@ -78,7 +67,7 @@ CompletionReply complete_dot_command(std::string_view line, std::string_view wor
     m.add(words.dot_commands);
     return {word.size(), m.take()};
   }
-  const std::string command = lower(toks.front());
+  const std::string command = ascii_lower(toks.front());
   const std::size_t argument = toks.size() - (word.empty() ? 0 : 1);  // 1-based index of the word being typed
   if (argument == 1) {
     if (command == ".run" || command == ".export") m.add(words.queries);
@@ -97,7 +86,7 @@ CompletionReply complete_sql(std::string_view before, std::string_view word, con
     const std::string qualifier(word.substr(0, dot));
     const std::string_view column_prefix = word.substr(dot + 1);
     Matches m(column_prefix);
-    auto found = words.columns.find(lower(qualifier));
+    auto found = words.columns.find(ascii_lower(qualifier));
     // An unknown qualifier is probably an alias: offer every column.
     for (const auto& [table, columns] : words.columns) {
       if (found != words.columns.end() && table != found->first) continue;
@@ -109,7 +98,7 @@ CompletionReply complete_sql(std::string_view before, std::string_view word, con
   // word inside a string.
   SqlTokenizer sql(before.substr(0, before.size() - word.size()));
   std::string previous;
-  while (const SqlToken t = sql.next_significant()) previous = upper(t.text);
+  while (const SqlToken t = sql.next_significant()) previous = ascii_upper(t.text);
   Matches m(word);
   if (previous == "FROM" || previous == "JOIN" || previous == "INTO" || previous == "UPDATE" || previous == "TABLE") {
     m.add(words.tables);
@@ -118,7 +107,7 @@ CompletionReply complete_sql(std::string_view before, std::string_view word, con
   if (word.empty()) return {0, {}};  // everything would be a wall of words
   const bool lower_case = std::any_of(word.begin(), word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }) &&
                           !std::any_of(word.begin(), word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-  for (const auto& k : words.keywords) m.add(k, lower_case ? lower(k) : k);
+  for (const auto& k : words.keywords) m.add(k, lower_case ? ascii_lower(k) : k);
   m.add(words.tables);
   for (const auto& [table, columns] : words.columns) m.add(columns);
   return {word.size(), m.take()};

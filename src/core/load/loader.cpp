@@ -11,6 +11,7 @@
 #include "sqlite/savepoint.h"
 #include "sqlite/statement.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "load/header_map.h"
 #include "load/issue_list.h"
 #include "base/suggest.h"
@@ -20,17 +21,6 @@
 namespace aigc {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 /// A header wider than SQLite allows a table is refused at its first column
 /// too many, naming the limit (rather than SQLite's bare "too many columns").
@@ -74,7 +64,7 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues, 
         issues.add(csv.position(f), "", "empty column name in the header");
       } else if (idx < 0) {
         std::string msg = "unknown column " + quote_literal(name) + " for table " + table.name;
-        const int trimmed = table.find_column(std::string(trim(name)));
+        const int trimmed = table.find_column(std::string(trim(name, " \t")));
         if (trimmed >= 0)
           msg += ": it has spaces around it; the column is " + table.columns[static_cast<std::size_t>(trimmed)].name;
         else if (auto hint = did_you_mean(name, all); !hint.empty())
@@ -172,7 +162,7 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   // aigc_meta tells the next build which rows and tables are the report's:
   // a row loaded there could make it treat what a user added as the
   // report's, to be dropped.
-  if (lower(info.name) == "aigc_meta")
+  if (ascii_lower(info.name) == "aigc_meta")
     throw UsageError("aigc_meta is aigc's own record of how the warehouse was built; aigc load writes only the "
                      "report's tables and tables you imported");
   IssueList issues(csv.name(), options.max_errors);
@@ -233,7 +223,7 @@ bool has_control_character(std::string_view s) {
 
 void check_import_name(const std::string& name, const std::vector<std::string>& reserved) {
   if (name.empty()) throw UsageError("the table name given with --as is empty");
-  const std::string l = lower(name);
+  const std::string l = ascii_lower(name);
   if (l.rfind("sqlite_", 0) == 0)
     throw UsageError("--as " + name + ": table names starting with sqlite_ (in any case) are reserved for SQLite's own tables");
   if (l.rfind("pragma_", 0) == 0)
@@ -241,7 +231,7 @@ void check_import_name(const std::string& name, const std::vector<std::string>& 
                      ": names starting with pragma_ are SQLite's table-valued PRAGMA functions (pragma_table_info, ...), "
                      "which a table of that name would shadow");
   for (const auto& r : reserved)
-    if (lower(r) == l)
+    if (ascii_lower(r) == l)
       throw UsageError("--as " + name + ": " + r +
                        " is a warehouse table (created by schema/), which import never creates nor replaces; "
                        "choose another name" +
@@ -258,7 +248,7 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   IssueList issues(csv.name(), options.max_errors);
   Savepoint savepoint(db, "aigc_import");
   auto existing = table_names(db);
-  bool exists = std::any_of(existing.begin(), existing.end(), [&](const std::string& t) { return lower(t) == lower(name); });
+  bool exists = std::any_of(existing.begin(), existing.end(), [&](const std::string& t) { return ascii_lower(t) == ascii_lower(name); });
   if (exists && !options.replace_table)
     throw UsageError("table " + name + " already exists; choose another name with --as, or pass --replace");
   if (!read_header(csv, issues)) issues.raise();
@@ -271,7 +261,7 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   for (std::size_t f = 0; f < csv.size(); ++f) {
     std::string col(csv.field(f));
     const bool bad = col.empty() || has_control_character(col);
-    const auto [first, fresh] = bad ? std::pair{seen.end(), true} : seen.emplace(lower(std::string(trim(col))), f);
+    const auto [first, fresh] = bad ? std::pair{seen.end(), true} : seen.emplace(ascii_lower(std::string(trim(col, " \t"))), f);
     if ((bad || !fresh) && issues.accepting()) {
       if (col.empty())
         issues.add(csv.position(f), "", "empty column name in the header");

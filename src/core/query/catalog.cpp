@@ -12,6 +12,7 @@
 #include "sqlite/database.h"
 #include "sqlite/sql_tokenizer.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "base/json.h"
 #include "base/real_text.h"
 #include "base/resources.h"
@@ -22,12 +23,9 @@ namespace aigc {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto not_space = [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; };
-  while (!s.empty() && !not_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && !not_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+/// What a header line or parameter value is trimmed of: spaces, tabs and
+/// line ends (a form feed or vertical tab is kept, and so refused).
+constexpr std::string_view kBlanks = " \t\r\n";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -86,12 +84,6 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 void append_joined(std::string& to, std::string_view more) {
   if (!to.empty() && !more.empty()) to += ' ';
   to += more;
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
@@ -236,7 +228,7 @@ class ParamLineLexer {
     const char c = s_[p_];
     if (s_.compare(p_, 2, "--") == 0) {
       t.kind = Token::Kind::description;
-      t.raw = trim(s_.substr(p_ + 2));
+      t.raw = trim(s_.substr(p_ + 2), kBlanks);
       p_ = s_.size();
       return t;
     }
@@ -286,7 +278,7 @@ class ParamLineLexer {
 };
 
 bool is_word(const Token& t, std::string_view word) {
-  return t.kind == Token::Kind::word && lower_ascii(t.raw) == word;
+  return t.kind == Token::Kind::word && ascii_lower(t.raw) == word;
 }
 bool is_punct(const Token& t, std::string_view p) { return t.kind == Token::Kind::punct && t.raw == p; }
 
@@ -313,7 +305,7 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   if (tok.kind == Token::Kind::word && !is_word(tok, "in") && !is_word(tok, "between") && !is_word(tok, "null")) {
     static const std::vector<std::pair<std::string, Base>> kTypes = {
         {"integer", Base::integer}, {"real", Base::real}, {"number", Base::number}, {"text", Base::text}};
-    const std::string word = lower_ascii(tok.raw);
+    const std::string word = ascii_lower(tok.raw);
     auto it = std::find_if(kTypes.begin(), kTypes.end(), [&](const auto& t) { return t.first == word; });
     if (it == kTypes.end()) {
       std::string msg = "unknown type '" + std::string(tok.raw) + "'";
@@ -393,7 +385,7 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   if (tok.kind == Token::Kind::description) {
     d.description = std::string(tok.raw);
   } else if (tok.kind != Token::Kind::end) {
-    fail("unexpected '" + std::string(trim(value.substr(tok.pos))) +
+    fail("unexpected '" + std::string(trim(value.substr(tok.pos), kBlanks)) +
          "'; write -- param: NAME TYPE [> N | between A and B | in (VALUES)] [= DEFAULT] [-- description]");
   }
 
@@ -635,13 +627,13 @@ std::optional<ParamValue> ParamType::read(std::string_view text, std::string& wh
   if (fits(*v)) return v;
   if (base == Base::text) {
     // The accepted values are exact; say which one a near miss meant.
-    const std::string folded = lower_ascii(trim(text));
+    const std::string folded = ascii_lower(trim(text, kBlanks));
     for (const auto& a : accepted) {
-      if (a.s == trim(text)) {
+      if (a.s == trim(text, kBlanks)) {
         why = "(no spaces around a value)";
         break;
       }
-      if (lower_ascii(a.s) == folded) why = "(did you mean " + a.literal() + "?)";
+      if (ascii_lower(a.s) == folded) why = "(did you mean " + a.literal() + "?)";
     }
     if (why.empty()) {
       std::vector<std::string> names;
@@ -671,12 +663,12 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
       continue;
     }
     if (t.kind != SqlTokenKind::comment || t.text.compare(0, 2, "--") != 0) break;  // the SQL begins
-    std::string_view body = trim(t.text.substr(2));
+    std::string_view body = trim(t.text.substr(2), kBlanks);
     std::size_t k = 0;
     while (k < body.size() && ((body[k] >= 'a' && body[k] <= 'z') || body[k] == '_')) ++k;
     if (k == 0 || k >= body.size() || body[k] != ':') continue;  // a free comment
     const std::string key(body.substr(0, k));
-    const std::string_view value = trim(body.substr(k + 1));
+    const std::string_view value = trim(body.substr(k + 1), kBlanks);
     const std::string where = q.file + ":" + std::to_string(line_no);
     if (key == "title") {
       append_joined(q.title, value);
@@ -691,7 +683,7 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
       std::string_view list = value;
       while (!list.empty()) {
         const std::size_t comma = list.find(',');
-        const std::string_view id = trim(list.substr(0, comma));
+        const std::string_view id = trim(list.substr(0, comma), kBlanks);
         if (!id.empty() && std::find(q.sections.begin(), q.sections.end(), id) == q.sections.end())
           q.sections.emplace_back(id);
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
@@ -906,7 +898,7 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
       std::string hint = did_you_mean(name, names);
       // SQLite's parameter names are case-sensitive (:fx and :FX are two).
       const bool other_case = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-        return lower_ascii(n) == lower_ascii(name);
+        return ascii_lower(n) == ascii_lower(name);
       });
       if (!hint.empty()) msg += " (" + hint + (other_case ? " names are case-sensitive" : "") + ")";
       throw UsageError(msg + "; " + takes());
@@ -915,7 +907,7 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
     std::string why;
     auto v = p.type.read(value, why);
     if (!v) {
-      if (p.default_value && p.default_value->kind == ParamValue::Kind::null && lower_ascii(value) == "null")
+      if (p.default_value && p.default_value->kind == ParamValue::Kind::null && ascii_lower(value) == "null")
         why = "(leave --param " + p.name + " out for its default, NULL)";
       std::string msg = "--param " + p.name + "=" + shown(value) + ": " + p.name + " takes " + p.type.phrase();
       if (p.default_value) msg += " (default " + p.default_value->literal() + ")";
@@ -1001,7 +993,7 @@ void describe_query(sqlite3* db, const SavedQuery& query, std::ostream& out) {
     out << "\n";
     if (p.required()) run += " --param " + p.name + "=VALUE";
   }
-  out << "run:        " << run << "\n\n" << trim(query.sql) << "\n";
+  out << "run:        " << run << "\n\n" << trim(query.sql, kBlanks) << "\n";
   if (!out) throw DataError("cannot write the output: the output stream failed");
 }
 

@@ -14,10 +14,8 @@ constexpr std::size_t excerpt_chars = 60;
 
 bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
+/// What a statement's text is trimmed of at its end, for messages.
+constexpr std::string_view kLineBlanks = " \t\r\n";
 
 /// Table and Markdown results are separated by a blank line; CSV and JSON
 /// results follow each other directly, one document after the other.
@@ -35,7 +33,7 @@ std::string StatementInfo::excerpt() const {
   std::string_view first = text;
   bool cut = false;
   if (auto nl = first.find('\n'); nl != std::string_view::npos) {
-    first = trim_right(first.substr(0, nl));
+    first = trim_right(first.substr(0, nl), kLineBlanks);
     cut = true;
   }
   // Count code points, not bytes, so Chinese text is not cut mid-character.
@@ -85,11 +83,11 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     try {
       stmt = conn.prepare(rest, &consumed);
     } catch (const DataError& e) {
-      info.text = std::string(trim_right(rest.substr(start, statement_end(rest, start) - start)));
+      info.text = std::string(trim_right(rest.substr(start, statement_end(rest, start) - start), kLineBlanks));
       throw StatementError(std::move(info), e.what(), conn.stop_cause());
     }
     if (consumed == 0) break;  // cannot happen with SQLite, but never loop forever
-    info.text = std::string(trim_right(rest.substr(start, consumed - start)));
+    info.text = std::string(trim_right(rest.substr(start, consumed - start), kLineBlanks));
     line += static_cast<std::size_t>(std::count(rest.begin(), rest.begin() + static_cast<long>(consumed), '\n'));
     pos += consumed;
     if (!stmt) continue;  // nothing but empty statements

@@ -3,6 +3,7 @@
 // listed in sql_tokenizer.h. Keywords are not told apart from identifiers:
 // the callers here ask about a handful of words by name.
 #include "sqlite/sql_tokenizer.h"
+#include "base/text.h"
 
 #include <algorithm>
 
@@ -18,7 +19,6 @@ bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >
 bool starts_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 /// Bytes that continue one (sqlite3Isspace(), which adds '\v').
 bool is_space(char c) { return starts_space(c) || c == '\v'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 SqlToken make(std::string_view sql, Kind kind, std::size_t offset, std::size_t end, bool closed = true) {
   return SqlToken{kind, offset, sql.substr(offset, end - offset), closed};
@@ -247,11 +247,6 @@ SqlToken next_significant_token(std::string_view sql, std::size_t from) noexcept
   SqlToken t = sql_token_at(sql, from);
   while (t.kind == Kind::whitespace || t.kind == Kind::comment) t = sql_token_at(sql, t.end());
   return t;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string unquote_identifier(std::string_view t) {

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
+
 namespace aigc {
 
 enum class SqlTokenKind : std::uint8_t {
@@ -103,13 +105,9 @@ class SqlTokenizer {
   std::size_t at_;
 };
 
-/// Whether `a` and `b` are equal ignoring ASCII case (as SQLite compares
-/// keywords and identifiers; bytes >= 0x80 must match exactly).
-bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept;
-
 /// Whether `token` is the word `keyword`, in any case: is_keyword(t, "check").
 inline bool is_keyword(const SqlToken& token, std::string_view keyword) noexcept {
-  return token.kind == SqlTokenKind::word && equals_ignoring_case(token.text, keyword);
+  return token.kind == SqlTokenKind::word && iequals(token.text, keyword);
 }
 
 /// The name an identifier token stands for: "a ""b""" -> a "b", [x] -> x,
