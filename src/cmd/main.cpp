@@ -15,7 +15,8 @@
 
 #include "base/version.h"
 #include "cmd/commands.h"
-#include "sqlite/database.h"
+#include "base/environment.h"
+#include "sqlite/connection.h"
 #include "base/error.h"
 #include "base/fd_output.h"
 #include "base/suggest.h"
