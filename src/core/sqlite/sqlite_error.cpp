@@ -47,6 +47,10 @@ std::string explain_sqlite_error(sqlite3* db) {
   return explain_sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sqlite3_system_errno(db));
 }
 
+std::string explain_sqlite_error(const SQLite::Exception& e) {
+  return explain_sqlite_error(e.getExtendedErrorCode(), e.what());
+}
+
 int check(int rc, sqlite3* db, std::string_view context) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
   std::string message = explain_sqlite_error(db);

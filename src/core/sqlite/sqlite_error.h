@@ -3,6 +3,8 @@
 /// code goes through check(), so a failure reads the same wherever it happens.
 #include <sqlite3.h>
 
+#include <SQLiteCpp/Exception.h>
+
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,8 @@ namespace aigc {
 std::string explain_sqlite_error(int extended_code, std::string_view message, int system_errno = 0);
 /// The same for the last failed call on `db`.
 std::string explain_sqlite_error(sqlite3* db);
+/// The same for a failure SQLiteCpp reported (opening a connection).
+std::string explain_sqlite_error(const SQLite::Exception& e);
 
 /// Returns `rc` when it is SQLITE_OK, SQLITE_ROW or SQLITE_DONE; any other
 /// code throws DataError with explain_sqlite_error(db), after `context` and

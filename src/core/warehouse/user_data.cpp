@@ -271,12 +271,11 @@ class Carrier {
         user_rows_[lower(table)][sqlite3_last_insert_rowid(db_)] = key;
         kept_[table].first++;
       } else {
+        if ((rc & 0xff) != SQLITE_CONSTRAINT) check(rc, db_);  // not this row's fault: the build fails
         std::string rule = sqlite3_errmsg(db_);
         const int ext = sqlite3_extended_errcode(db_);
         if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
           rule += " (the new seeds have a row with this key; yours is not overwritten: change its key or drop it)";
-        else if ((ext & 0xff) != SQLITE_CONSTRAINT)
-          throw DataError(explain_sqlite_error(db_));
         add_problem(table, key, rule);
       }
       ins.reset();

@@ -19,6 +19,8 @@
 
 #include "base/error.h"
 #include "base/resources.h"
+#include "base/environment.h"
+#include "sqlite/quote.h"
 #include "sqlite/sqlite_error.h"
 #include "sqlite/statement.h"
 #include "sqlite/table_info.h"
@@ -138,7 +140,7 @@ OldFile classify_target(const fs::path& target) {
       unreadable(sqlite3_extended_errcode(db.getHandle()), e.what());
     }
   } catch (const SQLite::Exception& e) {
-    unreadable(e.getExtendedErrorCode(), explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+    unreadable(e.getExtendedErrorCode(), explain_sqlite_error(e));
   }
   refuse(target, "is a SQLite database, but not an aigc warehouse (it has no aigc_meta table)");
 }
@@ -197,7 +199,7 @@ class ReplaceLock {
                         " was written to while it was being rebuilt; build again to keep what was added");
     } catch (const SQLite::Exception& e) {
       throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                      explain_sqlite_error(e));
     }
   }
   /// Removes what a stale writer left beside the old file.
@@ -230,7 +232,7 @@ class ReplaceLock {
         return;
       }
       throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                      explain_sqlite_error(e));
     }
   }
 
@@ -462,7 +464,7 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
     if (ic.column_text(0) != "ok") throw DataError("integrity check failed: " + ic.column_string(0));
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot build the warehouse at " + target.string() + ": " +
-                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                    explain_sqlite_error(e));
   } catch (const LoadError&) {
     throw;  // lists the seed file's problems itself
   } catch (const UsageError&) {
@@ -517,7 +519,7 @@ SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built
                        "warehouse with --db or AIGC_DB, or build one there with aigc build");
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot open warehouse " + path.string() + ": " +
-                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                    explain_sqlite_error(e));
   }
   return db;
 }
