@@ -51,8 +51,7 @@ std::string explain_sqlite_error(const SQLite::Exception& e) {
   return explain_sqlite_error(e.getExtendedErrorCode(), e.what());
 }
 
-int check(int rc, sqlite3* db, std::string_view context) {
-  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+void throw_sqlite_error(sqlite3* db, std::string_view context) {
   std::string message = explain_sqlite_error(db);
   if (!context.empty()) message = std::string(context) + ": " + message;
   throw DataError(message);
