@@ -283,3 +283,32 @@ TEST_CASE("Savepoint: a rolled-back savepoint leaves the database file byte-iden
   CHECK(test::read_file(path) == before);
   CHECK_FALSE(std::filesystem::exists(path.string() + "-journal"));
 }
+
+TEST_CASE("exec(): a lock held by another connection is SQLITE_BUSY, explained as users see it") {
+  test::TempDir dir;
+  const std::string path = (dir / "locked.db").string();
+  Db writer(path);
+  Db other(path);
+  aigc::exec(writer, "CREATE TABLE t (x)");
+  aigc::exec(writer, "BEGIN IMMEDIATE");
+  CHECK(error_of([&] { aigc::exec(other, "BEGIN IMMEDIATE"); }) ==
+        aigc::explain_sqlite_error(SQLITE_BUSY, "database is locked"));
+  // Nor can a savepoint begin there: it waits for the lock and then fails, starting nothing.
+  CHECK(error_of([&] { aigc::Savepoint sp(other, "work"); }) ==
+        aigc::explain_sqlite_error(SQLITE_BUSY, "database is locked"));
+  CHECK(sqlite3_get_autocommit(other) != 0);
+  aigc::exec(writer, "ROLLBACK");
+}
+
+TEST_CASE("explain_sqlite_error: a SQLiteCpp failure reads as the same failure from the C API") {
+  test::TempDir dir;
+  std::string explained;
+  try {
+    SQLite::Database db((dir / "missing" / "w.db").string(), SQLite::OPEN_READONLY);
+  } catch (const SQLite::Exception& e) {
+    CHECK((e.getExtendedErrorCode() & 0xff) == SQLITE_CANTOPEN);
+    explained = aigc::explain_sqlite_error(e);
+    CHECK(explained == aigc::explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+  }
+  CHECK(explained == "unable to open database file: check that the path and its directory exist and are accessible");
+}

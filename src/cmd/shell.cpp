@@ -14,6 +14,7 @@
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
 #include "query/catalog.h"
+#include "base/environment.h"
 #include "base/error.h"
 #include "base/text.h"
 #include "query/sql_guard.h"

@@ -7,6 +7,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
+#include "base/environment.h"
 #include "base/error.h"
 #include "base/output_file.h"
 #include "render/render.h"

@@ -9,7 +9,8 @@
 #include <cstdio>
 #include <utility>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 #include "export/export.h"
 #include "base/output_file.h"
@@ -38,15 +39,10 @@ std::string lower(std::string_view s) {
 
 /// Runs a query on the raw connection and collects the first column.
 std::vector<std::string> first_column(sqlite3* db, const std::string& sql, const std::string& bind = {}) {
-  RawStatement st(db, sql);
+  Statement st(db, sql);
   if (!bind.empty()) st.bind_text(1, bind);
   std::vector<std::string> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    auto* t = sqlite3_column_text(st.get(), 0);
-    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-  }
-  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
+  while (st.step()) out.emplace_back(st.column_text(0));
   return out;
 }
 
@@ -359,15 +355,13 @@ void Session::cmd_schema(const std::vector<std::string>& args) {
   const std::string sql =
       "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
       "AND (?1 IS NULL OR tbl_name = ?1 COLLATE NOCASE) ORDER BY tbl_name, type <> 'table', name";
-  RawStatement st(db, sql);
+  Statement st(db, sql);
   if (!args.empty()) st.bind_text(1, args[0]);
-  int rc;
   std::size_t found = 0;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out() << reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)) << ";\n";
+  while (st.step()) {
+    out() << st.column_text(0) << ";\n";
     ++found;
   }
-  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
   if (found == 0 && !args.empty()) {
     std::string hint = did_you_mean(args[0], table_and_view_names(db));
     throw UsageError("no table named " + args[0] + (hint.empty() ? "" : "; " + hint));

@@ -6,7 +6,6 @@
 #include "query/check.h"
 
 #include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,9 +13,13 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "csv/csv_reader.h"
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/quote.h"
+#include "sqlite/sqlite_error.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 #include "base/resources.h"
 #include "base/suggest.h"
@@ -29,19 +32,12 @@ namespace {
 
 // ---------------------------------------------------------------- helpers
 
-std::string text_of(sqlite3_stmt* st, int i) {
-  const auto* t = sqlite3_column_text(st, i);
-  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : "";
-}
-
 /// Runs `sql` binding `arg` (if not empty) to ?1 and hands each row to `fn`.
 template <typename Fn>
 void each_row(sqlite3* db, const std::string& sql, const std::string& arg, Fn fn) {
-  RawStatement st(db, sql);
+  Statement st(db, sql);
   if (!arg.empty()) st.bind_text(1, arg);
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) fn(st.get());
-  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
+  while (st.step()) fn(std::as_const(st));
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -72,11 +68,11 @@ struct TableFacts {
 TableFacts facts_of(sqlite3* db, const std::string& table) {
   TableFacts f;
   each_row(db, "SELECT type = 'table' AND wr = 0 FROM pragma_table_list WHERE name = ?1 AND schema = 'main'", table,
-           [&](sqlite3_stmt* st) { f.ordinary = sqlite3_column_int(st, 0) != 0; });
+           [&](const Statement& st) { f.ordinary = st.column_int(0) != 0; });
   each_row(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", table,
-           [&](sqlite3_stmt* st) { f.sql = text_of(st, 0); });
-  each_row(db, "SELECT name, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid", table, [&](sqlite3_stmt* st) {
-    f.columns.push_back({text_of(st, 0), sqlite3_column_int(st, 1) != 0, sqlite3_column_int(st, 2)});
+           [&](const Statement& st) { f.sql = st.column_string(0); });
+  each_row(db, "SELECT name, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid", table, [&](const Statement& st) {
+    f.columns.push_back({st.column_string(0), st.column_int(1) != 0, st.column_int(2)});
   });
   return f;
 }
@@ -116,11 +112,11 @@ std::vector<std::string> foreign_key_queries(sqlite3* db, const std::string& tab
   };
   std::map<int, Fk> fks;
   each_row(db, "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq", table,
-           [&](sqlite3_stmt* st) {
-             auto& fk = fks[sqlite3_column_int(st, 0)];
-             fk.parent = text_of(st, 1);
-             fk.from.push_back(text_of(st, 2));
-             fk.to.push_back(text_of(st, 3));
+           [&](const Statement& st) {
+             auto& fk = fks[st.column_int(0)];
+             fk.parent = st.column_string(1);
+             fk.from.push_back(st.column_string(2));
+             fk.to.push_back(st.column_string(3));
            });
   std::vector<std::string> out;
   for (auto& [id, fk] : fks) {
@@ -128,7 +124,7 @@ std::vector<std::string> foreign_key_queries(sqlite3* db, const std::string& tab
       // No parent columns named: the parent's primary key.
       std::vector<std::string> pk;
       each_row(db, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", fk.parent,
-               [&](sqlite3_stmt* st) { pk.push_back(text_of(st, 0)); });
+               [&](const Statement& st) { pk.push_back(st.column_string(0)); });
       fk.to = pk.size() == fk.from.size() ? pk : fk.from;
     }
     std::string to_list;
@@ -148,19 +144,19 @@ std::vector<std::string> unique_key_queries(sqlite3* db, const std::string& tabl
   if (!t.ordinary) return {};
   std::vector<std::string> indexes;
   each_row(db, "SELECT name FROM pragma_index_list(?1) WHERE \"unique\" AND NOT partial ORDER BY seq", table,
-           [&](sqlite3_stmt* st) { indexes.push_back(text_of(st, 0)); });
+           [&](const Statement& st) { indexes.push_back(st.column_string(0)); });
   std::vector<std::string> out;
   for (const auto& index : indexes) {
     std::vector<std::string> cols, keyed;
     bool expression = false;
     each_row(db, "SELECT cid, name, coll FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno", index,
-             [&](sqlite3_stmt* st) {
-               if (sqlite3_column_int(st, 0) < 0) {
+             [&](const Statement& st) {
+               if (st.column_int(0) < 0) {
                  expression = true;
                  return;
                }
-               cols.push_back(text_of(st, 1));
-               keyed.push_back(quote_identifier(text_of(st, 1)) + " COLLATE " + quote_identifier(text_of(st, 2)));
+               cols.push_back(st.column_string(1));
+               keyed.push_back(quote_identifier(st.column_string(1)) + " COLLATE " + quote_identifier(st.column_string(2)));
              });
     if (expression || cols.empty()) continue;
     std::string list, not_null;
@@ -224,8 +220,8 @@ std::string cited_lines_sql(sqlite3* db) {
            "SELECT m.name, c.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS c "
            "WHERE m.type = 'table' AND m.name NOT IN ('text_line', 'report_text') "
            "AND c.name LIKE '%\\_line' ESCAPE '\\' AND c.type = 'INTEGER' ORDER BY m.name, c.cid",
-           "", [&](sqlite3_stmt* st) {
-             const std::string t = text_of(st, 0), c = text_of(st, 1);
+           "", [&](const Statement& st) {
+             const std::string t = st.column_string(0), c = st.column_string(1);
              sql += " UNION ALL SELECT " + quote_literal(t) + ", " + quote_identifier(c) + " FROM " + quote_identifier(t) +
                     " WHERE " + quote_identifier(c) + " IS NOT NULL";
            });
@@ -235,7 +231,7 @@ std::string cited_lines_sql(sqlite3* db) {
 bool has_table(sqlite3* db, const std::string& table) {
   bool found = false;
   each_row(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1", table,
-           [&](sqlite3_stmt*) { found = true; });
+           [&](const Statement&) { found = true; });
   return found;
 }
 
@@ -312,9 +308,9 @@ void report_line_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
 std::vector<std::string> quote_queries(sqlite3* db, const std::string& table) {
   const TableFacts t = facts_of(db, table);
   if (!t.ordinary || !t.column("source_line") || !t.column("source_quote")) return {};
-  if (sqlite3_create_function_v2(db, "aigc_report_line", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                 report_line_function, nullptr, nullptr, nullptr) != SQLITE_OK)
-    throw DataError(sqlite3_errmsg(db));
+  check(sqlite3_create_function_v2(db, "aigc_report_line", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   report_line_function, nullptr, nullptr, nullptr),
+        db);
   const std::string tbl = quote_identifier(table), name = quote_literal(table);
   const std::string count = std::to_string(report_lines().size());
   return {"SELECT " + name + ", rowid, CASE WHEN aigc_report_line(source_line) IS NULL THEN 'source_line ' || "
@@ -370,15 +366,15 @@ class RowLocator {
     }
     t.key->reset();
     t.key->bind_int64(1, rowid);
-    if (t.key->step() != SQLITE_ROW) {
+    if (t.key->try_step() != SQLITE_ROW) {  // no such row, or it cannot be read: shown by rowid
       f.key = "rowid = " + std::to_string(rowid);
       t.key->reset();
       return;
     }
     std::string raw;
     for (std::size_t i = 0; i < t.pk.size(); ++i) {
-      f.key += (i ? ", " : "") + t.pk[i] + " = " + text_of(t.key->get(), static_cast<int>(i));
-      raw += text_of(t.key->get(), static_cast<int>(i + t.pk.size())) + '\x1f';
+      f.key += (i ? ", " : "") + t.pk[i] + " = " + t.key->column_string(static_cast<int>(i));
+      raw += t.key->column_string(static_cast<int>(i + t.pk.size())) + '\x1f';
     }
     t.key->reset();
     if (auto it = t.seed_lines.find(raw); it != t.seed_lines.end())
@@ -388,7 +384,7 @@ class RowLocator {
  private:
   struct Table {
     std::vector<std::string> pk;
-    std::unique_ptr<RawStatement> key;  ///< quote(pk...), pk... for a rowid
+    std::optional<Statement> key;  ///< quote(pk...), pk... for a rowid
     std::string seed_file;
     std::unordered_map<std::string, std::uint64_t> seed_lines;  ///< raw key -> line
   };
@@ -399,14 +395,14 @@ class RowLocator {
     Table& t = it->second;
     try {
       each_row(db_, "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", table,
-               [&](sqlite3_stmt* st) { t.pk.push_back(text_of(st, 0)); });
+               [&](const Statement& st) { t.pk.push_back(st.column_string(0)); });
       if (t.pk.empty()) return t;
       std::string quoted, plain;
       for (std::size_t i = 0; i < t.pk.size(); ++i) {
         quoted += (i ? ", quote(" : "quote(") + quote_identifier(t.pk[i]) + ")";
         plain += ", " + quote_identifier(t.pk[i]);
       }
-      t.key = std::make_unique<RawStatement>(db_, "SELECT " + quoted + plain + " FROM " + quote_identifier(table) +
+      t.key.emplace(db_, "SELECT " + quoted + plain + " FROM " + quote_identifier(table) +
                                                       " WHERE rowid = ?1");
       index_seed(table, t);
     } catch (const DataError&) {
@@ -450,24 +446,21 @@ class RowLocator {
 };
 
 void run_query(sqlite3* db, const std::string& sql, CheckResult& result, RowLocator& locator, std::size_t max_findings) {
-  RawStatement st(db, sql);
-  const int columns = sqlite3_column_count(st.get());
+  Statement st(db, sql);
+  const int columns = st.column_count();
   if (columns < 3) throw DataError("a check's query must return table, rowid and detail");
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
+  while (st.step()) {
     CheckFinding f;
-    const bool located = sqlite3_column_type(st.get(), 0) != SQLITE_NULL;
-    f.table = text_of(st.get(), 0);
-    f.detail = text_of(st.get(), 2);
-    if (columns > 3) f.known_gap = text_of(st.get(), 3);
+    const bool located = !st.column_is_null(0);
+    f.table = st.column_string(0);
+    f.detail = st.column_string(2);
+    if (columns > 3) f.known_gap = st.column_string(3);
     ++result.total;
     if (!f.known_gap.empty()) ++result.known_gaps;
     if (result.findings.size() >= max_findings) continue;
-    if (located && sqlite3_column_type(st.get(), 1) != SQLITE_NULL)
-      locator.locate(f.table, sqlite3_column_int64(st.get(), 1), f);
+    if (located && !st.column_is_null(1)) locator.locate(f.table, st.column_int64(1), f);
     result.findings.push_back(std::move(f));
   }
-  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
 }
 
 std::string_view status_of(const CheckResult& r) { return r.failed() ? "FAIL" : r.warned() ? "warn" : "ok"; }
@@ -526,7 +519,7 @@ std::vector<SourceFile> warehouse_seeds(sqlite3* db) {
   std::string origin;
   try {
     each_row(db, "SELECT value FROM aigc_meta WHERE key = 'seed_origin'", "",
-             [&](sqlite3_stmt* st) { origin = text_of(st, 0); });
+             [&](const Statement& st) { origin = st.column_string(0); });
   } catch (const DataError&) {
     // Not built by aigc: no aigc_meta. Locate rows in the embedded seeds.
   }
@@ -580,31 +573,34 @@ void render_check_report(const CheckReport& report, std::ostream& out, const Ren
   mem.exec(
       "CREATE TABLE finding (seq INTEGER PRIMARY KEY, \"check\" TEXT, status TEXT, \"table\" TEXT, \"key\" TEXT, "
       "source TEXT, detail TEXT, known_gap TEXT)");
-  SQLite::Statement insert(mem, "INSERT INTO finding (\"check\", status, \"table\", \"key\", source, detail, known_gap) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Statement insert(mem.getHandle(),
+                   "INSERT INTO finding (\"check\", status, \"table\", \"key\", source, detail, known_gap) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   Prepare::persistent);
+  // The strings bound are alive until the row is written by step().
   auto add = [&](const std::string& check, const std::string& status, const CheckFinding& f) {
     auto text_or_null = [&](int i, const std::string& s) {
       if (s.empty())
-        insert.bind(i);
+        insert.bind_null(i);
       else
-        insert.bind(i, s);
+        insert.bind_text(i, s);
     };
-    insert.bind(1, check);
-    insert.bind(2, status);
+    insert.bind_text(1, check);
+    insert.bind_text(2, status);
     text_or_null(3, f.table);
     text_or_null(4, f.key);
     text_or_null(5, f.source);
-    insert.bind(6, f.detail);
+    insert.bind_text(6, f.detail);
     text_or_null(7, f.known_gap);
-    insert.exec();
+    insert.step();
     insert.reset();
   };
   for (const auto& r : report.results) {
     if (!r.error.empty()) add(r.name, "error", CheckFinding{"", "", "", r.error, ""});
     for (const auto& f : r.findings) add(r.name, f.known_gap.empty() ? "fail" : "warn", f);
   }
-  RawStatement select(mem.getHandle(),
-                      "SELECT \"check\", status, \"table\", \"key\", source, detail, known_gap FROM finding ORDER BY seq");
+  Statement select(mem.getHandle(),
+                   "SELECT \"check\", status, \"table\", \"key\", source, detail, known_gap FROM finding ORDER BY seq");
   render_statement(select.get(), out, options);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "load/loader.h"
+#include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
 #include "sqlite/statement_scanner.h"
 #include "warehouse/warehouse.h"
@@ -141,15 +142,6 @@ bool is_vacuum_into(std::string_view sql) {
 
 }  // namespace
 
-Prepared& Prepared::operator=(Prepared&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    stmt_ = other.stmt_;
-    other.stmt_ = nullptr;
-  }
-  return *this;
-}
-
 std::size_t skip_sql_blanks(std::string_view sql, std::size_t from) {
   return next_significant_token(sql, from).offset;
 }
@@ -245,18 +237,15 @@ GuardedConnection::StatementScope::StatementScope(GuardedConnection& conn) : con
   if (conn_.armed_) conn_.deadline_ = std::chrono::steady_clock::now() + conn_.timeout_;
 }
 
-Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed) {
+Statement GuardedConnection::prepare(std::string_view sql, std::size_t* consumed) {
   // SQLite refuses a buffer longer than SQLITE_LIMIT_SQL_LENGTH even when
   // its first statement is short: give it no more than one statement may
   // take, and what follows is prepared on the next call.
   const std::size_t given = std::min(sql.size(), kMaxStatementBytes);
-  sqlite3_stmt* raw = nullptr;
-  const char* tail = nullptr;
+  Statement stmt;
   preparing_ = sql;
-  int rc = sqlite3_prepare_v3(handle(), sql.data(), static_cast<int>(given), 0, &raw, &tail);
+  const int rc = Statement::try_prepare(handle(), sql.substr(0, given), stmt, consumed);
   preparing_ = {};
-  Prepared stmt(raw);
-  *consumed = tail ? static_cast<std::size_t>(tail - sql.data()) : given;
   if (rc != SQLITE_OK) {
     if (given < sql.size() && first_statement_length(sql) > kMaxStatementBytes)
       throw DataError("the statement is longer than " + std::to_string(kMaxStatementBytes) +
@@ -272,7 +261,7 @@ Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed)
     throw DataError("refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
                     "warehouse, copy its file");
   }
-  if (stmt && sqlite3_bind_parameter_count(stmt.get()) > 0) {
+  if (stmt && stmt.parameter_count() > 0) {
     // Nothing binds ad-hoc SQL's parameters, so SQLite would run with NULL
     // in their place: a WHERE firm_id = :firm copied from a saved query
     // would print no rows and exit 0, a wrong answer.
@@ -281,7 +270,7 @@ Prepared GuardedConnection::prepare(std::string_view sql, std::size_t* consumed)
                     ") and ad-hoc SQL binds none, so it would be NULL; write the value in the SQL, or save the "
                     "query in queries/ and give it with aigc run NAME --param");
   }
-  if (stmt && access_ == Access::read_only && !sqlite3_stmt_readonly(stmt.get())) {
+  if (stmt && access_ == Access::read_only && !stmt.read_only()) {
     // The authorizer let it through, yet it would write: VACUUM, or VACUUM
     // INTO, which creates a file even on a read-only connection.
     throw DataError("refused: " + statement_kind(sql.substr(0, *consumed)) + " is not allowed in read-only mode (" +

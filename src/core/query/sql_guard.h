@@ -23,7 +23,8 @@
 #include <string>
 #include <string_view>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 
 namespace aigc {
@@ -31,23 +32,9 @@ namespace aigc {
 /// Why a statement did not run to completion, besides an SQL error.
 enum class StopCause { none, interrupted, timed_out };
 
-/// A finalized-on-destruction prepared statement (move-only).
-class Prepared {
- public:
-  Prepared() = default;
-  explicit Prepared(sqlite3_stmt* stmt) noexcept : stmt_(stmt) {}
-  ~Prepared() { sqlite3_finalize(stmt_); }
-  Prepared(const Prepared&) = delete;
-  Prepared& operator=(const Prepared&) = delete;
-  Prepared(Prepared&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
-  Prepared& operator=(Prepared&& other) noexcept;
-
-  sqlite3_stmt* get() const noexcept { return stmt_; }
-  explicit operator bool() const noexcept { return stmt_ != nullptr; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
+/// Deprecated: the guard's statements are Statements; this name remains
+/// only for query/sql_script.cpp until it says Statement.
+using Prepared = Statement;
 
 /// The guarded connection. Not movable: SQLite's callbacks hold its address.
 class GuardedConnection {
@@ -90,9 +77,9 @@ class GuardedConnection {
   };
 
   /// Prepares the first statement of `sql`; `consumed` receives how many
-  /// bytes it used. Returns an empty Prepared for whitespace or comments.
+  /// bytes it used. Returns an empty Statement for whitespace or comments.
   /// Throws DataError with SQLite's message, or with the guard's refusal.
-  Prepared prepare(std::string_view sql, std::size_t* consumed);
+  Statement prepare(std::string_view sql, std::size_t* consumed);
 
   /// The message for a statement that failed with SQLite's `sqlite_message`:
   /// the refusal, the timeout or the interrupt if one of those caused it.

@@ -168,7 +168,7 @@ SQLite::Database open_database(const fs::path& path, Access access) {
     return db;
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot open warehouse " + path.string() + ": " +
-                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                    explain_sqlite_error(e));
   }
 }
 

@@ -47,8 +47,11 @@ std::string explain_sqlite_error(sqlite3* db) {
   return explain_sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sqlite3_system_errno(db));
 }
 
-int check(int rc, sqlite3* db, std::string_view context) {
-  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+std::string explain_sqlite_error(const SQLite::Exception& e) {
+  return explain_sqlite_error(e.getExtendedErrorCode(), e.what());
+}
+
+void throw_sqlite_error(sqlite3* db, std::string_view context) {
   std::string message = explain_sqlite_error(db);
   if (!context.empty()) message = std::string(context) + ": " + message;
   throw DataError(message);

@@ -3,6 +3,8 @@
 /// code goes through check(), so a failure reads the same wherever it happens.
 #include <sqlite3.h>
 
+#include <SQLiteCpp/Exception.h>
+
 #include <string>
 #include <string_view>
 
@@ -14,12 +16,23 @@ namespace aigc {
 std::string explain_sqlite_error(int extended_code, std::string_view message, int system_errno = 0);
 /// The same for the last failed call on `db`.
 std::string explain_sqlite_error(sqlite3* db);
+/// The same for a failure SQLiteCpp reported (opening a connection).
+std::string explain_sqlite_error(const SQLite::Exception& e);
+
+/// Throws DataError with explain_sqlite_error(db), after `context` and ": "
+/// when a context is given: check()'s failure half, out of line.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, std::string_view context = {});
 
 /// Returns `rc` when it is SQLITE_OK, SQLITE_ROW or SQLITE_DONE; any other
 /// code throws DataError with explain_sqlite_error(db), after `context` and
 /// ": " when a context is given (what was being done, e.g. "bind failed").
 /// `db` must be the connection the failed call ran on, whose error state
-/// still describes it (no other call on it in between).
-int check(int rc, sqlite3* db, std::string_view context = {});
+/// still describes it (no other call on it in between). Inline: it guards
+/// every bind of the loader's per-cell loop.
+inline int check(int rc, sqlite3* db, std::string_view context = {}) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) [[likely]]
+    return rc;
+  throw_sqlite_error(db, context);
+}
 
 }  // namespace aigc

@@ -91,17 +91,9 @@ std::string_view Statement::column_text(int i) const noexcept {
 }
 
 void exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  if (rc != SQLITE_OK) {
-    // sqlite3_exec's own message, which can differ from sqlite3_errmsg()
-    // after a callback; a full disk, a lock or a damaged file gets what it
-    // means and what to do.
-    std::string msg = explain_sqlite_error(sqlite3_extended_errcode(db), err ? err : sqlite3_errmsg(db),
-                                           sqlite3_system_errno(db));
-    sqlite3_free(err);
-    throw DataError(msg);
-  }
+  // sqlite3_exec's own error text is a copy of sqlite3_errmsg(db): check()
+  // words it as every other failure.
+  check(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db);
 }
 
 }  // namespace aigc

@@ -4,8 +4,9 @@
 #include <cctype>
 #include <map>
 
-#include "sqlite/database.h"
+#include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 #include "base/suggest.h"
 
@@ -16,17 +17,12 @@ namespace {
 /// Runs a query and hands each row's columns, as text (NULL as ""), to `fn`.
 template <typename Fn>
 void each_row(sqlite3* db, const std::string& sql, Fn fn) {
-  RawStatement st(db, sql);
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
+  Statement st(db, sql);
+  while (st.step()) {
     std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(st.get()); ++i) {
-      auto* t = sqlite3_column_text(st.get(), i);
-      row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-    }
+    for (int i = 0; i < st.column_count(); ++i) row.emplace_back(st.column_text(i));
     fn(row);
   }
-  if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
 }
 
 std::string upper(std::string s) {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "sqlite/database.h"
+#include "sqlite/statement.h"
 
 namespace aigc {
 

@@ -8,9 +8,10 @@
 #include <set>
 #include <sstream>
 
-#include "sqlite/database.h"
+#include "sqlite/quote.h"
+#include "sqlite/sqlite_error.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
-#include "load/loader.h"
 
 namespace aigc {
 
@@ -38,21 +39,23 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
-using Stmt = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>;
-
-Stmt prepare(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    std::string msg = explain_sqlite_error(db);
-    sqlite3_finalize(raw);
-    throw DataError(msg + " (in: " + sql.substr(0, 200) + ")");
-  }
-  return Stmt(raw, sqlite3_finalize);
+/// Prepares `sql`, naming (the start of) it when it does not compile: these
+/// statements are built from the old warehouse's own schema.
+Statement prepare(sqlite3* db, const std::string& sql) {
+  Statement s;
+  if (Statement::try_prepare(db, sql, s) != SQLITE_OK)
+    throw DataError(explain_sqlite_error(db) + " (in: " + sql.substr(0, 200) + ")");
+  return s;
 }
 
-std::string text(sqlite3_stmt* s, int i) {
-  const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  return t ? t : "";
+/// A column as text up to its first NUL ("" for NULL), as keys and SQL are read.
+std::string text(const Statement& s, int i) {
+  const std::string_view t = s.column_text(i);
+  return std::string(t.substr(0, t.find('\0')));
+}
+
+std::uint64_t fnv1a(std::string_view bytes) {
+  return fnv1a(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
 }
 
 struct Column {
@@ -63,10 +66,10 @@ struct Column {
 
 std::vector<Column> columns_of(sqlite3* db, const std::string& schema, const std::string& table) {
   auto s = prepare(db, "SELECT name, upper(type), pk FROM pragma_table_info(?1, ?2) ORDER BY cid");
-  sqlite3_bind_text(s.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s.get(), 2, schema.c_str(), -1, SQLITE_TRANSIENT);
+  s.bind_text(1, table);
+  s.bind_text(2, schema);
   std::vector<Column> out;
-  while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back({text(s.get(), 0), text(s.get(), 1), sqlite3_column_int(s.get(), 2)});
+  while (s.step()) out.push_back({text(s, 0), text(s, 1), s.column_int(2)});
   return out;
 }
 
@@ -90,8 +93,7 @@ std::set<std::uint64_t> fingerprints(sqlite3* db, const std::string& schema, con
                                      const std::vector<std::string>& names) {
   std::set<std::uint64_t> out;
   auto s = prepare(db, "SELECT " + canonical_expr(names) + " FROM " + quote_identifier(schema) + "." + quote_identifier(table));
-  while (sqlite3_step(s.get()) == SQLITE_ROW)
-    out.insert(fnv1a(sqlite3_column_text(s.get(), 0), sqlite3_column_bytes(s.get(), 0)));
+  while (s.step()) out.insert(fnv1a(s.column_text(0)));
   return out;
 }
 
@@ -128,8 +130,8 @@ struct OldMeta {
 OldMeta read_old_meta(sqlite3* db) {
   OldMeta m;
   auto s = prepare(db, "SELECT key, value FROM old.aigc_meta");
-  while (sqlite3_step(s.get()) == SQLITE_ROW) {
-    std::string key = text(s.get(), 0), value = text(s.get(), 1);
+  while (s.step()) {
+    std::string key = text(s, 0), value = text(s, 1);
     if (key.rfind(kSeedRowsKey, 0) == 0) {
       m.has_fingerprints = true;
       std::string table = lower(key.substr(std::string(kSeedRowsKey).size()));
@@ -151,8 +153,8 @@ OldMeta read_old_meta(sqlite3* db) {
 
 std::string meta_value(sqlite3* db, const std::string& schema, const std::string& key) {
   auto s = prepare(db, "SELECT value FROM " + schema + ".aigc_meta WHERE key = ?1");
-  sqlite3_bind_text(s.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-  return sqlite3_step(s.get()) == SQLITE_ROW ? text(s.get(), 0) : std::string();
+  s.bind_text(1, key);
+  return s.step() ? text(s, 0) : std::string();
 }
 
 class Carrier {
@@ -172,13 +174,13 @@ class Carrier {
     std::set<std::string> new_tables;
     {
       auto s = prepare(db_, "SELECT lower(name) FROM main.sqlite_schema WHERE type = 'table'");
-      while (sqlite3_step(s.get()) == SQLITE_ROW) new_tables.insert(text(s.get(), 0));
+      while (s.step()) new_tables.insert(text(s, 0));
     }
     std::vector<std::pair<std::string, std::string>> old_tables;  // name, type
     {
       auto s = prepare(db_, "PRAGMA old.table_list");
-      while (sqlite3_step(s.get()) == SQLITE_ROW) {
-        std::string name = text(s.get(), 1), type = text(s.get(), 2);
+      while (s.step()) {
+        std::string name = text(s, 1), type = text(s, 2);
         if (type != "table" && type != "virtual") continue;  // views later; shadow tables go with theirs
         if (lower(name).rfind("sqlite_", 0) == 0 || lower(name) == "aigc_meta") continue;
         old_tables.emplace_back(name, type);
@@ -237,14 +239,14 @@ class Carrier {
     }
     select += " FROM old." + quote_identifier(table);
     auto sel = prepare(db_, select);
-    Stmt ins(nullptr, sqlite3_finalize);
+    Statement ins;
     if (in_new && !insert_cols.empty())
       ins = prepare(db_, "INSERT INTO main." + quote_identifier(table) + " (" + insert_cols + ") VALUES (" + params + ")");
-    while (sqlite3_step(sel.get()) == SQLITE_ROW) {
-      const auto h = fnv1a(sqlite3_column_text(sel.get(), 0), sqlite3_column_bytes(sel.get(), 0));
+    while (sel.step()) {
+      const auto h = fnv1a(sel.column_text(0));
       if (old_seed_rows.count(h) || new_seed_rows.count(h)) continue;  // the report's row, rebuilt from seeds
-      if (by_provenance && sqlite3_column_int(sel.get(), 2)) continue;
-      const std::string key = text(sel.get(), 1);
+      if (by_provenance && sel.column_int(2)) continue;
+      const std::string key = text(sel, 1);
       if (!ins) {
         add_problem(table, key, "table " + table + " is no longer in the report's schema");
         continue;
@@ -259,25 +261,25 @@ class Carrier {
           lost += (lost.empty() ? "" : ", ") + old_cols[i].name;
       }
       if (!lost.empty()) {
-        sqlite3_reset(ins.get());
+        ins.reset();
         add_problem(table, key, "column " + lost + " is no longer in table " + table + ", and this row has a value there");
         continue;
       }
-      const int rc = sqlite3_step(ins.get());
+      // Not step(): a constraint failure is this row's problem, not the build's.
+      const int rc = ins.try_step();
       if (rc == SQLITE_DONE) {
         user_rows_[lower(table)][sqlite3_last_insert_rowid(db_)] = key;
         kept_[table].first++;
       } else {
+        if ((rc & 0xff) != SQLITE_CONSTRAINT) check(rc, db_);  // not this row's fault: the build fails
         std::string rule = sqlite3_errmsg(db_);
         const int ext = sqlite3_extended_errcode(db_);
         if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
           rule += " (the new seeds have a row with this key; yours is not overwritten: change its key or drop it)";
-        else if ((ext & 0xff) != SQLITE_CONSTRAINT)
-          throw DataError(explain_sqlite_error(db_));
         add_problem(table, key, rule);
       }
-      sqlite3_reset(ins.get());
-      sqlite3_clear_bindings(ins.get());
+      ins.reset();
+      ins.clear_bindings();
     }
   }
 
@@ -286,7 +288,7 @@ class Carrier {
     std::uint64_t rows = 0;
     {
       auto c = prepare(db_, "SELECT count(*) FROM old." + quote_identifier(table));
-      if (sqlite3_step(c.get()) == SQLITE_ROW) rows = static_cast<std::uint64_t>(sqlite3_column_int64(c.get(), 0));
+      if (c.step()) rows = static_cast<std::uint64_t>(c.column_int64(0));
     }
     if (in_new) {
       add_problem(table, "(whole table, " + std::to_string(rows) + " rows)",
@@ -296,9 +298,9 @@ class Carrier {
       return;
     }
     auto s = prepare(db_, "SELECT sql FROM old.sqlite_schema WHERE type = 'table' AND name = ?1");
-    sqlite3_bind_text(s.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s.get()) != SQLITE_ROW) return;
-    const std::string sql = text(s.get(), 0);
+    s.bind_text(1, table);
+    if (!s.step()) return;
+    const std::string sql = text(s, 0);
     exec(db_, "SAVEPOINT aigc_carry");
     try {
       exec(db_, sql);
@@ -318,11 +320,11 @@ class Carrier {
                      "SELECT type, name, tbl_name, sql FROM old.sqlite_schema WHERE sql IS NOT NULL AND type IN "
                      "('index', 'trigger', 'view') AND lower(name) NOT IN (SELECT lower(name) FROM main.sqlite_schema) "
                      "ORDER BY type = 'view', rowid");
-    while (sqlite3_step(s.get()) == SQLITE_ROW) {
-      const std::string type = text(s.get(), 0), name = text(s.get(), 1), table = text(s.get(), 2);
+    while (s.step()) {
+      const std::string type = text(s, 0), name = text(s, 1), table = text(s, 2);
       if (dropped_tables_.count(lower(table))) continue;
       try {
-        exec(db_, text(s.get(), 3));
+        exec(db_, text(s, 3));
       } catch (const DataError& e) {
         add_problem(table, type + " " + name, e.what(), 0);
       }
@@ -335,8 +337,7 @@ class Carrier {
       std::vector<std::tuple<std::string, std::int64_t, std::string>> bad;
       {
         auto s = prepare(db_, "PRAGMA main.foreign_key_check");
-        while (sqlite3_step(s.get()) == SQLITE_ROW)
-          bad.emplace_back(text(s.get(), 0), sqlite3_column_int64(s.get(), 1), text(s.get(), 2));
+        while (s.step()) bad.emplace_back(text(s, 0), s.column_int64(1), text(s, 2));
       }
       if (bad.empty()) return;
       std::set<std::pair<std::string, std::int64_t>> seen;
@@ -399,10 +400,10 @@ void record_seed_fingerprints(sqlite3* db, const std::vector<std::string>& seed_
     for (auto h : fingerprints(db, "main", table, sorted_names(columns_of(db, "main", table))))
       value += (value.empty() ? "" : " ") + hex(h);
     const std::string key = kSeedRowsKey + table;
-    sqlite3_bind_text(ins.get(), 1, key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 2, value.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(ins.get()) != SQLITE_DONE) throw DataError(explain_sqlite_error(db));
-    sqlite3_reset(ins.get());
+    ins.bind_text(1, key);
+    ins.bind_text(2, value);
+    ins.step();
+    ins.reset();
   }
 }
 

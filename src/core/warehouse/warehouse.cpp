@@ -19,6 +19,10 @@
 
 #include "base/error.h"
 #include "base/resources.h"
+#include "base/environment.h"
+#include "sqlite/quote.h"
+#include "sqlite/sqlite_error.h"
+#include "sqlite/statement.h"
 #include "sqlite/table_info.h"
 
 namespace aigc {
@@ -115,21 +119,28 @@ OldFile classify_target(const fs::path& target) {
   // application_id 0: a warehouse of an aigc that did not set it yet (they
   // are still in use and must stay rebuildable), or any other database. The
   // old builds all made aigc_meta with the seed_digest row; nothing else does.
+  // `explained`: SQLite's message as explain_sqlite_error words it.
+  auto unreadable = [&](int code, const std::string& explained) {
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+      throw DataError("cannot replace the warehouse at " + target.string() + ": " + explained);
+    refuse(target, "cannot be read to tell whether it is an aigc warehouse (" + explained + ")");
+  };
   try {
     SQLite::Database db(target, SQLite::OPEN_READWRITE, busy_timeout_ms());
-    SQLite::Statement q(db,
-                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'aigc_meta' AND "
-                        "EXISTS (SELECT 1 FROM pragma_table_info('aigc_meta') WHERE name = 'key')");
-    q.executeStep();
-    if (q.getColumn(0).getInt() == 1 &&
-        db.execAndGet("SELECT count(*) FROM aigc_meta WHERE key = 'seed_digest'").getInt() == 1)
-      return OldFile::warehouse;
+    auto is_one = [&](const char* sql) {
+      Statement q(db.getHandle(), sql);
+      return q.step() && q.column_int(0) == 1;
+    };
+    try {
+      if (is_one("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'aigc_meta' AND "
+                 "EXISTS (SELECT 1 FROM pragma_table_info('aigc_meta') WHERE name = 'key')") &&
+          is_one("SELECT count(*) FROM aigc_meta WHERE key = 'seed_digest'"))
+        return OldFile::warehouse;
+    } catch (const DataError& e) {
+      unreadable(sqlite3_extended_errcode(db.getHandle()), e.what());
+    }
   } catch (const SQLite::Exception& e) {
-    if ((e.getErrorCode() & 0xff) == SQLITE_BUSY || (e.getErrorCode() & 0xff) == SQLITE_LOCKED)
-      throw DataError("cannot replace the warehouse at " + target.string() + ": " +
-                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
-    refuse(target, "cannot be read to tell whether it is an aigc warehouse (" +
-                       explain_sqlite_error(e.getExtendedErrorCode(), e.what()) + ")");
+    unreadable(e.getExtendedErrorCode(), explain_sqlite_error(e));
   }
   refuse(target, "is a SQLite database, but not an aigc warehouse (it has no aigc_meta table)");
 }
@@ -188,7 +199,7 @@ class ReplaceLock {
                         " was written to while it was being rebuilt; build again to keep what was added");
     } catch (const SQLite::Exception& e) {
       throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                      explain_sqlite_error(e));
     }
   }
   /// Removes what a stale writer left beside the old file.
@@ -221,7 +232,7 @@ class ReplaceLock {
         return;
       }
       throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                      explain_sqlite_error(e));
     }
   }
 
@@ -355,10 +366,10 @@ void load_sources(SQLite::Database& db, const BuildSources& sources, BuildSummar
     summary.tables.push_back(load_table(h, csv, table, opts));
   }
   // The loader checked every reference as it went; this is the proof.
-  SQLite::Statement fkc(db, "PRAGMA foreign_key_check");
-  if (fkc.executeStep())
-    throw DataError("foreign key check failed after loading: table " + fkc.getColumn(0).getString() + " rowid " +
-                    fkc.getColumn(1).getString() + " refers to a missing " + fkc.getColumn(2).getString() + " row");
+  Statement fkc(h, "PRAGMA foreign_key_check");
+  if (fkc.step())
+    throw DataError("foreign key check failed after loading: table " + fkc.column_string(0) + " rowid " +
+                    fkc.column_string(1) + " refers to a missing " + fkc.column_string(2) + " row");
   exec(h, "INSERT INTO aigc_meta (key, value) VALUES ('built_at', " + quote_literal(now_utc()) + "), ('seed_origin', " +
               quote_literal(sources.origin) + "), ('seed_digest', " + quote_literal(sources.seed_digest) + ")");
   // Every table of the schema, seeded or not: the next build knows them as
@@ -373,9 +384,12 @@ void load_sources(SQLite::Database& db, const BuildSources& sources, BuildSummar
 /// Copies what users added to the old warehouse at `old` into `db`.
 void carry_over(SQLite::Database& db, const fs::path& old, const BuildOptions& options, BuildSummary& summary) {
   sqlite3* h = db.getHandle();
-  SQLite::Statement attach(db, "ATTACH ? AS old");
-  attach.bind(1, old.string());
-  attach.exec();
+  {
+    Statement attach(h, "ATTACH ? AS old");
+    const std::string path = old.string();
+    attach.bind_text(1, path);
+    attach.step();
+  }
   exec(h, "BEGIN");
   exec(h, "SAVEPOINT aigc_user_data");
   try {
@@ -445,12 +459,12 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
       else
         summary.old_unreadable = old == OldFile::warehouse;
     }
-    SQLite::Statement ic(db, "PRAGMA integrity_check");
-    ic.executeStep();
-    if (ic.getColumn(0).getString() != "ok") throw DataError("integrity check failed: " + ic.getColumn(0).getString());
+    Statement ic(db.getHandle(), "PRAGMA integrity_check");
+    ic.step();
+    if (ic.column_text(0) != "ok") throw DataError("integrity check failed: " + ic.column_string(0));
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot build the warehouse at " + target.string() + ": " +
-                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                    explain_sqlite_error(e));
   } catch (const LoadError&) {
     throw;  // lists the seed file's problems itself
   } catch (const UsageError&) {
@@ -505,7 +519,7 @@ SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built
                        "warehouse with --db or AIGC_DB, or build one there with aigc build");
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot open warehouse " + path.string() + ": " +
-                    explain_sqlite_error(e.getExtendedErrorCode(), e.what()));
+                    explain_sqlite_error(e));
   }
   return db;
 }

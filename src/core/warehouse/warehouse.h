@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "base/environment.h"  // resolve_warehouse_path(), which open_warehouse() callers use
+#include "sqlite/connection.h"
 #include "load/loader.h"
 #include "warehouse/user_data.h"
 
