@@ -1,10 +1,11 @@
 // Rendering result rows.
 //
-// Every value is read once per cell through read_cell(), which keeps SQLite's
-// own text for numbers: INTEGER as decimal, REAL as sqlite3 prints it
-// ("%!.15g": 0.03, 2.0, 1.0e+20), so every format and the sqlite3 shell agree.
-// A BLOB is shown as hex: X'0A1B' in the table and markdown, plain hex digits
-// in CSV and JSON.
+// Every value is read once per cell through read_cell(): one call to the
+// cursor (engine::Cursor::cell), which gives the type and the value as that
+// type. INTEGER is written in decimal, REAL as real_text() lays it out
+// (0.03, 2.0, 1.0e+20, as SQLite does), so every format and the sqlite3
+// shell agree. A BLOB is shown as hex: X'0A1B' in the table and markdown,
+// plain hex digits in CSV and JSON.
 //
 // CSV, JSON and markdown stream: one reused buffer per stream, no per-row
 // allocation once the buffers have grown. The table buffers its first 1,000
@@ -14,6 +15,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -24,6 +26,7 @@
 #include "base/json.h"
 #include "base/real_text.h"
 #include "base/suggest.h"
+#include "sqlite/sqlite_engine.h"
 
 namespace aigc {
 
@@ -33,66 +36,63 @@ constexpr std::size_t kFlushAt = 64 * 1024;
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 "…", one cell
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+using engine::ColumnType;
+
 /// One value of the current row. `text` is valid until the next step.
 struct Cell {
-  int type = SQLITE_NULL;
+  ColumnType type = ColumnType::null;
   std::string_view text;
   double real = 0;
 };
 
-/// Where read_cell() puts text it makes: a BLOB's hex digits, a REAL's digits.
+/// Where read_cell() puts text it makes: a BLOB's hex digits, a number's digits.
 struct CellScratch {
   std::string hex;
-  RealTextBuffer real;
+  RealTextBuffer number;
 };
 
 /// Reads column `i`; the text stays valid until the next read into `scratch`.
-Cell read_cell(sqlite3_stmt* stmt, int i, CellScratch& scratch) {
+Cell read_cell(engine::Cursor& cursor, int i, CellScratch& scratch) {
+  const engine::Cell value = cursor.cell(i);
   Cell c;
-  c.type = sqlite3_column_type(stmt, i);
-  switch (c.type) {
-    case SQLITE_NULL:
+  c.type = value.type;
+  switch (value.type) {
+    case ColumnType::null:
       break;
-    case SQLITE_BLOB: {
+    case ColumnType::blob: {
       static constexpr char kHex[] = "0123456789ABCDEF";
-      const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, i));
-      const int n = sqlite3_column_bytes(stmt, i);
+      const auto* b = reinterpret_cast<const unsigned char*>(value.bytes.data());
+      const std::size_t n = value.bytes.size();
       scratch.hex.clear();
-      for (int k = 0; k < n; ++k) {
+      for (std::size_t k = 0; k < n; ++k) {
         scratch.hex += kHex[b[k] >> 4];
         scratch.hex += kHex[b[k] & 0xF];
       }
       c.text = scratch.hex;
       break;
     }
-    case SQLITE_FLOAT:
+    case ColumnType::integer: {
+      // Written here rather than asked of the engine as text: SQLite would
+      // convert the stored value to make the same digits, more slowly.
+      char* begin = scratch.number.data();
+      const auto result = std::to_chars(begin, begin + scratch.number.size(), value.integer);
+      c.text = std::string_view(begin, static_cast<std::size_t>(result.ptr - begin));
+      break;
+    }
+    case ColumnType::real:
       // Formatted here, as SQLite would: asking SQLite for the text would
       // also convert the stored value, and its printf is slow.
-      c.real = sqlite3_column_double(stmt, i);
-      c.text = real_text(c.real, scratch.real);
+      c.real = value.real;
+      c.text = real_text(c.real, scratch.number);
       break;
-    default: {
-      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-      c.text = std::string_view(t ? t : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
-    }
+    case ColumnType::text:
+      c.text = value.bytes;
+      break;
   }
   return c;
 }
 
-bool is_number(int type) { return type == SQLITE_INTEGER || type == SQLITE_FLOAT; }
-
-/// Steps once; true for a row, false when done; throws DataError on failure.
-bool step(sqlite3_stmt* stmt) {
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  throw DataError(sqlite3_errmsg(sqlite3_db_handle(stmt)));
-}
-
-std::string_view column_name(sqlite3_stmt* stmt, int i) {
-  const char* n = sqlite3_column_name(stmt, i);
-  return n ? std::string_view(n) : std::string_view();
-}
+bool is_number(ColumnType type) { return type == ColumnType::integer || type == ColumnType::real; }
 
 void write(std::ostream& out, std::string& buffer) {
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -234,10 +234,10 @@ std::vector<std::size_t> fit_widths(std::vector<std::size_t> widths, const std::
 constexpr std::uint64_t kAlignRows = 1000;
 constexpr std::size_t kAlignBytes = 16u << 20;
 
-std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_table(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   struct Stored {
     std::string text;
-    int type;
+    ColumnType type;
   };
   const auto columns = static_cast<std::size_t>(ncols);
   std::vector<Stored> cells;  // row-major, ncols per row, header first: the rows that size the columns
@@ -245,21 +245,21 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
   std::vector<bool> numeric(columns, true);
   std::vector<bool> seen_value(columns, false);
   for (int i = 0; i < ncols; ++i) {
-    Stored s{{}, SQLITE_TEXT};
-    append_display_text(s.text, column_name(stmt, i));
+    Stored s{{}, ColumnType::text};
+    append_display_text(s.text, cursor.column_name(i));
     cells.push_back(std::move(s));
   }
   CellScratch scratch;
   // Reads the current row into `row` (ncols cells, reused).
   auto read_row = [&](Stored* row) {
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      Cell c = read_cell(cursor, i, scratch);
       Stored& s = row[i];
       s.type = c.type;
       s.text.clear();
-      if (c.type == SQLITE_NULL) {
+      if (c.type == ColumnType::null) {
         s.text = options.null_text;
-      } else if (c.type == SQLITE_BLOB) {
+      } else if (c.type == ColumnType::blob) {
         s.text += "X'";
         s.text += c.text;
         s.text += '\'';
@@ -270,9 +270,9 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
   };
   std::uint64_t rows = 0;
   std::size_t buffered_bytes = 0;
-  bool more = false;  // a row beyond the sizing rows is waiting in `stmt`
+  bool more = false;  // a row beyond the sizing rows is waiting in `cursor`
   while (true) {
-    if (!step(stmt)) break;
+    if (!cursor.step()) break;
     if (rows == kAlignRows || buffered_bytes > kAlignBytes) {
       more = true;
       break;
@@ -283,7 +283,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
     read_row(row);
     for (std::size_t col = 0; col < columns; ++col) {
       buffered_bytes += row[col].text.size();
-      if (row[col].type != SQLITE_NULL) {
+      if (row[col].type != ColumnType::null) {
         seen_value[col] = true;
         if (!is_number(row[col].type)) numeric[col] = false;
       }
@@ -311,7 +311,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
       const Stored& s = row[col];
       // Numbers right, text left; NULL and the header follow their column.
       const bool column_numeric = numeric_column[col];
-      const bool right = header || s.type == SQLITE_NULL ? column_numeric : is_number(s.type);
+      const bool right = header || s.type == ColumnType::null ? column_numeric : is_number(s.type);
       // A streamed number wider than its column is shown whole (that row
       // grows): a cut number would read as a different number.
       std::string shown = streaming && is_number(s.type) ? s.text : fit_to_width(s.text, widths[col]);
@@ -338,7 +338,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
       ++rows;
       read_row(row.data());
       append_row(row.data(), false);
-    } while (step(stmt));
+    } while (cursor.step());
   }
   line += border;
   write(out, line);
@@ -384,23 +384,23 @@ bool starts_like_formula(std::string_view text) {
   }
 }
 
-std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_csv(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   if (options.bom) out.write("\xEF\xBB\xBF", 3);
   CsvWriter csv(out, options.crlf);
-  for (int i = 0; i < ncols; ++i) csv.field(column_name(stmt, i));
+  for (int i = 0; i < ncols; ++i) csv.field(cursor.column_name(i));
   csv.end_row();
   CellScratch scratch;
   std::string guarded;
   std::uint64_t rows = 0;
-  while (step(stmt)) {
+  while (cursor.step()) {
     ++rows;
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
-      if (c.type == SQLITE_NULL) {
+      Cell c = read_cell(cursor, i, scratch);
+      if (c.type == ColumnType::null) {
         csv.field({});
-      } else if (c.type == SQLITE_TEXT && c.text.empty()) {
+      } else if (c.type == ColumnType::text && c.text.empty()) {
         csv.field_quoted({});
-      } else if (c.type == SQLITE_TEXT && options.excel_safe && starts_like_formula(c.text)) {
+      } else if (c.type == ColumnType::text && options.excel_safe && starts_like_formula(c.text)) {
         guarded.assign(1, '\'');
         guarded += c.text;
         csv.field(guarded);
@@ -418,14 +418,14 @@ std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const
 // json
 
 /// A JSON array of objects, or with `lines` one object per line (JSON Lines).
-std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool lines) {
+std::uint64_t render_json(engine::Cursor& cursor, int ncols, std::ostream& out, bool lines) {
   // Keys are escaped once. A repeated column name (SELECT a, a) would make
   // an object with duplicate keys, which most parsers silently collapse, so
   // later ones get a suffix: a, a_2.
   std::vector<std::string> keys;
   std::vector<std::string> seen;
   for (int i = 0; i < ncols; ++i) {
-    std::string name(column_name(stmt, i));
+    std::string name(cursor.column_name(i));
     std::string unique = name;
     for (int k = 2; std::find(seen.begin(), seen.end(), unique) != seen.end(); ++k)
       unique = name + "_" + std::to_string(k);
@@ -438,20 +438,20 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool
   std::string buffer = lines ? "" : "[";
   CellScratch scratch;
   std::uint64_t rows = 0;
-  while (step(stmt)) {
+  while (cursor.step()) {
     if (lines)
       buffer += '{';
     else
       buffer += rows == 0 ? "\n  {" : ",\n  {";
     ++rows;
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      Cell c = read_cell(cursor, i, scratch);
       if (i > 0) buffer += ',';
       buffer += keys[static_cast<std::size_t>(i)];
       switch (c.type) {
-        case SQLITE_NULL: buffer += "null"; break;
-        case SQLITE_INTEGER: buffer += c.text; break;
-        case SQLITE_FLOAT: buffer += std::isfinite(c.real) ? c.text : std::string_view("null"); break;
+        case ColumnType::null: buffer += "null"; break;
+        case ColumnType::integer: buffer += c.text; break;
+        case ColumnType::real: buffer += std::isfinite(c.real) ? c.text : std::string_view("null"); break;
         default: append_json_string(buffer, c.text);
       }
     }
@@ -517,31 +517,31 @@ void append_markdown_cell(std::string& out, std::string_view text) {
   }
 }
 
-std::uint64_t render_markdown(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_markdown(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   std::string buffer = "|";
   for (int i = 0; i < ncols; ++i) {
     buffer += ' ';
-    append_markdown_cell(buffer, column_name(stmt, i));
+    append_markdown_cell(buffer, cursor.column_name(i));
     buffer += " |";
   }
   buffer += "\n|";
   // Streaming: a column is right-aligned when its value in the first row is
   // a number (there is no later pass to look at the rest).
-  bool have_row = step(stmt);
+  bool have_row = cursor.step();
   for (int i = 0; i < ncols; ++i)
-    buffer += have_row && is_number(sqlite3_column_type(stmt, i)) ? " ---: |" : " --- |";
+    buffer += have_row && is_number(cursor.column_type(i)) ? " ---: |" : " --- |";
   buffer += '\n';
   CellScratch scratch;
   std::uint64_t rows = 0;
-  for (; have_row; have_row = step(stmt)) {
+  for (; have_row; have_row = cursor.step()) {
     ++rows;
     buffer += '|';
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      Cell c = read_cell(cursor, i, scratch);
       buffer += ' ';
-      if (c.type == SQLITE_NULL) {
+      if (c.type == ColumnType::null) {
         append_markdown_cell(buffer, options.null_text);
-      } else if (c.type == SQLITE_BLOB) {
+      } else if (c.type == ColumnType::blob) {
         buffer += "X'";
         buffer += c.text;
         buffer += '\'';
@@ -583,22 +583,27 @@ std::string_view format_name(Format f) {
   return "table";
 }
 
-std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options) {
-  const int ncols = sqlite3_column_count(stmt);
+std::uint64_t render(engine::Cursor& cursor, std::ostream& out, const RenderOptions& options) {
+  const int ncols = cursor.column_count();
   if (ncols == 0) {
     // A statement without result columns (DDL, DML): run it, show nothing.
     std::uint64_t rows = 0;
-    while (step(stmt)) ++rows;
+    while (cursor.step()) ++rows;
     return rows;
   }
   switch (options.format) {
-    case Format::table: return render_table(stmt, ncols, out, options);
-    case Format::csv: return render_csv(stmt, ncols, out, options);
-    case Format::json: return render_json(stmt, ncols, out, false);
-    case Format::jsonl: return render_json(stmt, ncols, out, true);
-    case Format::markdown: return render_markdown(stmt, ncols, out, options);
+    case Format::table: return render_table(cursor, ncols, out, options);
+    case Format::csv: return render_csv(cursor, ncols, out, options);
+    case Format::json: return render_json(cursor, ncols, out, false);
+    case Format::jsonl: return render_json(cursor, ncols, out, true);
+    case Format::markdown: return render_markdown(cursor, ncols, out, options);
   }
   return 0;
+}
+
+std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options) {
+  SqliteCursor cursor(stmt);
+  return render(cursor, out, options);
 }
 
 std::size_t display_width(std::string_view text) {
