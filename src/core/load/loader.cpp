@@ -21,49 +21,6 @@
 
 namespace aigc {
 
-void exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    // A full disk, a lock or a damaged file gets what it means and what to do.
-    std::string msg = explain_sqlite_error(sqlite3_extended_errcode(db), err ? err : sqlite3_errmsg(db), sqlite3_system_errno(db));
-    sqlite3_free(err);
-    throw DataError(msg);
-  }
-}
-
-Savepoint::Savepoint(sqlite3* db, std::string name)
-    : db_(db), name_(std::move(name)), outermost_(sqlite3_get_autocommit(db) != 0) {
-  // The outermost one takes the write lock at once: a transaction that reads
-  // first and writes later gets SQLITE_BUSY at once, without waiting out the
-  // busy timeout, when another process is writing (SQLite's deadlock
-  // avoidance). BEGIN IMMEDIATE waits for the lock instead.
-  if (outermost_) exec(db_, "BEGIN IMMEDIATE");
-  try {
-    exec(db_, "SAVEPOINT " + quote_identifier(name_));
-  } catch (...) {
-    if (outermost_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-
-Savepoint::~Savepoint() {
-  if (done_) return;
-  // Destructors never throw: a failed rollback leaves SQLite's own recovery
-  // (the journal) to restore the file. When this savepoint opened the
-  // transaction, a plain ROLLBACK ends it without writing: ROLLBACK TO then
-  // RELEASE would commit an empty transaction and bump the file's change
-  // counter, so the file would no longer be byte-identical.
-  const std::string sql = outermost_ ? "ROLLBACK"
-                                     : "ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_);
-  sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-}
-
-void Savepoint::release() {
-  exec(db_, "RELEASE " + quote_identifier(name_));
-  if (outermost_) exec(db_, "COMMIT");  // if it fails, the destructor rolls back
-  done_ = true;
-}
-
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 16384;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "csv/csv_reader.h"
+#include "sqlite/savepoint.h"  // Savepoint and exec() lived here; kept for its includers
+#include "sqlite/statement.h"
 
 namespace aigc {
 
@@ -64,26 +66,5 @@ void check_import_name(const std::string& name, const std::vector<std::string>& 
 /// only where that keeps its exact text, so "0870" stays "0870". All or
 /// nothing: on failure no table is created.
 LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options);
-
-/// A savepoint that rolls back on destruction unless released. Outside a
-/// transaction it begins one with BEGIN IMMEDIATE, waiting (busy timeout)
-/// for another writer to finish rather than failing halfway through.
-class Savepoint {
- public:
-  Savepoint(sqlite3* db, std::string name);
-  ~Savepoint();
-  Savepoint(const Savepoint&) = delete;
-  Savepoint& operator=(const Savepoint&) = delete;
-  void release();
-
- private:
-  sqlite3* db_;
-  std::string name_;
-  bool outermost_;  ///< this savepoint began the transaction
-  bool done_ = false;
-};
-
-/// Executes SQL with no result rows; throws DataError with SQLite's message.
-void exec(sqlite3* db, const std::string& sql);
 
 }  // namespace aigc

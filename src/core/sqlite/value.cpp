@@ -60,7 +60,7 @@ Value exact_value(std::string_view text) {
   return v;
 }
 
-void bind_value(RawStatement& st, int index, const Value& v) {
+void bind_value(Statement& st, int index, const Value& v) {
   switch (v.kind) {
     case Value::Kind::null: st.bind_null(index); break;
     case Value::Kind::integer: st.bind_int64(index, v.i); break;

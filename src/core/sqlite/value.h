@@ -5,7 +5,7 @@
 
 namespace aigc {
 
-class RawStatement;
+class Statement;
 
 /// A value ready to bind. Text points into the reader's buffer.
 struct Value {
@@ -26,6 +26,6 @@ bool parse_real(std::string_view text, double& out);
 Value exact_value(std::string_view text);
 
 /// Binds `v` to parameter `index` (1-based) of `st`; text is not copied.
-void bind_value(RawStatement& st, int index, const Value& v);
+void bind_value(Statement& st, int index, const Value& v);
 
 }  // namespace aigc

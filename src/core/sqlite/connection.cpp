@@ -1,4 +1,4 @@
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -9,7 +9,10 @@
 
 #include <SQLiteCpp/Exception.h>
 
+#include "base/environment.h"
 #include "base/error.h"
+#include "sqlite/sqlite_error.h"
+#include "sqlite/statement.h"
 
 namespace aigc {
 
@@ -26,21 +29,22 @@ namespace {
 /// hides the built-in one, which has no other public entry point).
 struct PrintfWrapper {
   sqlite3* formatter = nullptr;
-  std::vector<sqlite3_stmt*> by_arity;  ///< "SELECT printf(?1, ..., ?n)", made on first use
+  std::vector<Statement> by_arity;  ///< "SELECT printf(?1, ..., ?n)", made on first use
 
   ~PrintfWrapper() {
-    for (auto* s : by_arity) sqlite3_finalize(s);
+    by_arity.clear();  // every statement finalized before its connection closes
     sqlite3_close(formatter);
   }
 
-  sqlite3_stmt* statement(int argc) {
-    if (static_cast<std::size_t>(argc) >= by_arity.size()) by_arity.resize(static_cast<std::size_t>(argc) + 1, nullptr);
+  /// Empty if it cannot be prepared (out of memory).
+  Statement& statement(int argc) {
+    if (static_cast<std::size_t>(argc) >= by_arity.size()) by_arity.resize(static_cast<std::size_t>(argc) + 1);
     auto& slot = by_arity[static_cast<std::size_t>(argc)];
     if (!slot) {
       std::string sql = "SELECT printf(";
       for (int i = 1; i <= argc; ++i) sql += (i > 1 ? ",?" : "?") + std::to_string(i);
       sql += ")";
-      if (sqlite3_prepare_v2(formatter, sql.c_str(), -1, &slot, nullptr) != SQLITE_OK) slot = nullptr;
+      Statement::try_prepare(formatter, sql, slot, nullptr, Prepare::persistent);
     }
     return slot;
   }
@@ -82,17 +86,18 @@ struct PrintfWrapper {
     const int limit = sqlite3_limit(sqlite3_context_db_handle(ctx), SQLITE_LIMIT_LENGTH, -1);
     if (asks_beyond(format, argc, argv, limit)) return sqlite3_result_error_toobig(ctx);
     sqlite3_limit(self->formatter, SQLITE_LIMIT_LENGTH, limit);
-    sqlite3_stmt* stmt = self->statement(argc);
+    Statement& stmt = self->statement(argc);
     if (!stmt) return sqlite3_result_error_nomem(ctx);
-    for (int i = 0; i < argc; ++i) sqlite3_bind_value(stmt, i + 1, argv[i]);
-    const int rc = sqlite3_step(stmt);
+    for (int i = 0; i < argc; ++i) sqlite3_bind_value(stmt.get(), i + 1, argv[i]);
+    // Not step(): each failure becomes the function's own SQLite error.
+    const int rc = stmt.try_step();
     if (rc == SQLITE_ROW) {
       // Only an empty format yields NULL; any other NULL is a result that
       // passed the limit (or ran out of memory) and was dropped.
-      if (sqlite3_column_type(stmt, 0) == SQLITE_NULL && *format != '\0')
+      if (stmt.column_is_null(0) && *format != '\0')
         sqlite3_result_error_toobig(ctx);
       else
-        sqlite3_result_value(ctx, sqlite3_column_value(stmt, 0));
+        sqlite3_result_value(ctx, sqlite3_column_value(stmt.get(), 0));
     } else if (rc == SQLITE_TOOBIG) {
       sqlite3_result_error_toobig(ctx);
     } else if (rc == SQLITE_NOMEM) {
@@ -100,8 +105,8 @@ struct PrintfWrapper {
     } else {
       sqlite3_result_error(ctx, sqlite3_errmsg(self->formatter), -1);
     }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    stmt.reset();
+    stmt.clear_bindings();
   }
 };
 
@@ -124,22 +129,9 @@ void guard_printf(sqlite3* h) {
 }
 
 
-fs::path default_warehouse_path() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "aigc" / "warehouse.db";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return fs::path(home) / ".local" / "share" / "aigc" / "warehouse.db";
-  return fs::current_path() / "aigc-warehouse.db";
-}
-
 fs::path database_file(sqlite3* db) {
   const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
   return name && *name ? fs::path(name) : fs::path();
-}
-
-fs::path resolve_warehouse_path(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("AIGC_DB"); env && *env) return env;
-  return default_warehouse_path();
 }
 
 SQLite::Database open_database(const fs::path& path, Access access) {
@@ -180,55 +172,6 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   }
 }
 
-int busy_timeout_ms() {
-  if (const char* env = std::getenv("AIGC_BUSY_TIMEOUT"); env && *env) {
-    char* end = nullptr;
-    const long ms = std::strtol(env, &end, 10);
-    if (*end == '\0' && ms >= 0 && ms <= 24L * 3600 * 1000) return static_cast<int>(ms);
-  }
-  return 5000;
-}
-
-std::string explain_sqlite_error(int extended_code, std::string_view message, int system_errno) {
-  std::string out(message);
-  if (system_errno != 0 && (extended_code & 0xff) == SQLITE_IOERR) out += std::string(" (") + std::strerror(system_errno) + ")";
-  switch (extended_code & 0xff) {
-    case SQLITE_FULL:
-      return out + ": the disk is full; free some space and try again";
-    case SQLITE_IOERR:
-      return out + ": reading or writing the file failed; check that the disk has room (and no file size limit applies) "
-                   "and works";
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return out + ": another process is writing to it (waited " + std::to_string(busy_timeout_ms()) +
-             " ms); try again when it has finished, or wait longer with AIGC_BUSY_TIMEOUT=MILLISECONDS";
-    case SQLITE_READONLY:
-      if (extended_code == SQLITE_READONLY_ROLLBACK)
-        return out + ": an interrupted write left a journal that must be rolled back, which needs write access to the "
-                     "file and its directory";
-      // SQLite refuses to write to a file renamed away while it was open:
-      // here, a warehouse that `aigc build` replaced while this command
-      // waited for its lock. Nothing was written; the new file has the lock free.
-      if (extended_code == SQLITE_READONLY_DBMOVED)
-        return out + ": the warehouse was replaced (by aigc build) while this command waited for it; nothing was "
-                     "written, run the command again";
-      return out + ": the file or its directory is not writable";
-    case SQLITE_CANTOPEN:
-      return out + ": check that the path and its directory exist and are accessible";
-    case SQLITE_CORRUPT:
-      return out + ": the file is damaged; restore a copy, or rebuild it with 'aigc build --discard-user-data' (rows "
-                   "you added are lost)";
-    case SQLITE_NOTADB:
-      return out + ": the file is not a SQLite database (is --db or AIGC_DB the right path?)";
-    default:
-      return out;
-  }
-}
-
-std::string explain_sqlite_error(sqlite3* db) {
-  return explain_sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sqlite3_system_errno(db));
-}
-
 void configure_sqlite(HeapLimit heap) {
   // SQLite enforces a heap limit only while it counts its memory, and
   // counting takes a global mutex on every allocation: the bulk writers,
@@ -257,51 +200,5 @@ void harden_connection(sqlite3* db) {
   for (const auto& l : kSqlLimits) sqlite3_limit(db, l.id, l.value);
   guard_printf(db);
 }
-
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string quote_literal(std::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-RawStatement::RawStatement(sqlite3* db, std::string_view sql) : db_(db) {
-  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_finalize(stmt_);
-    throw DataError(msg + " in: " + std::string(sql));
-  }
-}
-
-RawStatement::~RawStatement() { sqlite3_finalize(stmt_); }
-
-RawStatement::RawStatement(RawStatement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
-
-static void check_bind(sqlite3* db, int rc) {
-  if (rc != SQLITE_OK) throw DataError(std::string("bind failed: ") + sqlite3_errmsg(db));
-}
-
-void RawStatement::bind_text(int index, std::string_view value) {
-  // A null data pointer would bind SQL NULL; an empty string must stay ''.
-  const char* data = value.data() ? value.data() : "";
-  check_bind(db_, sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8));
-}
-void RawStatement::bind_int64(int index, std::int64_t value) { check_bind(db_, sqlite3_bind_int64(stmt_, index, value)); }
-void RawStatement::bind_double(int index, double value) { check_bind(db_, sqlite3_bind_double(stmt_, index, value)); }
-void RawStatement::bind_null(int index) { check_bind(db_, sqlite3_bind_null(stmt_, index)); }
-int RawStatement::step() noexcept { return sqlite3_step(stmt_); }
-void RawStatement::reset() noexcept { sqlite3_reset(stmt_); }
 
 }  // namespace aigc
