@@ -43,4 +43,8 @@ Cell Cursor::cell(int i) {
   return c;
 }
 
+void Cursor::read_row(std::span<Cell> cells) {
+  for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = cell(static_cast<int>(i));
+}
+
 }  // namespace aigc::engine

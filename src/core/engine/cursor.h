@@ -10,6 +10,7 @@
 /// engine's own memory, valid until the next step() or reset(), so a
 /// renderer can stream millions of rows through one reused buffer.
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace aigc::engine {
@@ -88,9 +89,14 @@ class Cursor {
   virtual std::string_view column_blob(int i) = 0;
 
   /// Column `i` of the current row in one call: its type and its value as
-  /// that type. This is the per-cell call of the renderers, so an engine
-  /// should override it; the default asks column_type() and one accessor.
+  /// that type. The default asks column_type() and one accessor.
   virtual Cell cell(int i);
+  /// Every column of the current row, into `cells` (column_count() of
+  /// them): one call per row, which is how the renderers and exports read,
+  /// so that a million-row export makes a million calls through the seam
+  /// rather than one per value. The default calls cell() for each column;
+  /// an engine overrides it to read its row in one loop.
+  virtual void read_row(std::span<Cell> cells);
 
  private:
   int require_parameter(std::string_view name) const;

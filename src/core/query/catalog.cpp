@@ -9,7 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/quote.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/real_text.h"

@@ -1,10 +1,10 @@
 // Rendering result rows.
 //
-// Every value is read once per cell through read_cell(): one call to the
-// cursor (engine::Cursor::cell), which gives the type and the value as that
-// type. INTEGER is written in decimal, REAL as real_text() lays it out
-// (0.03, 2.0, 1.0e+20, as SQLite does), so every format and the sqlite3
-// shell agree. A BLOB is shown as hex: X'0A1B' in the table and markdown,
+// Rows are read through the engine seam with one call per row
+// (engine::Cursor::read_row, in CurrentRow), which gives each value's type
+// and the value as that type. INTEGER is written in decimal, REAL as
+// real_text() lays it out (0.03, 2.0, 1.0e+20, as SQLite does), so every
+// format and the sqlite3 shell agree. A BLOB is shown as hex: X'0A1B' in the table and markdown,
 // plain hex digits in CSV and JSON.
 //
 // CSV, JSON and markdown stream: one reused buffer per stream, no per-row
@@ -45,52 +45,62 @@ struct Cell {
   double real = 0;
 };
 
-/// Where read_cell() puts text it makes: a BLOB's hex digits, a number's digits.
-struct CellScratch {
-  std::string hex;
-  RealTextBuffer number;
-};
+/// The current row of a cursor, read with one call per row (one call
+/// through the engine seam, not one per value), and each value as text.
+class CurrentRow {
+ public:
+  CurrentRow(engine::Cursor& cursor, int ncols) : cursor_(cursor), values_(static_cast<std::size_t>(ncols)) {}
 
-/// Reads column `i`; the text stays valid until the next read into `scratch`.
-Cell read_cell(engine::Cursor& cursor, int i, CellScratch& scratch) {
-  const engine::Cell value = cursor.cell(i);
-  Cell c;
-  c.type = value.type;
-  switch (value.type) {
-    case ColumnType::null:
-      break;
-    case ColumnType::blob: {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const auto* b = reinterpret_cast<const unsigned char*>(value.bytes.data());
-      const std::size_t n = value.bytes.size();
-      scratch.hex.clear();
-      for (std::size_t k = 0; k < n; ++k) {
-        scratch.hex += kHex[b[k] >> 4];
-        scratch.hex += kHex[b[k] & 0xF];
+  /// Reads the row the cursor is on.
+  void read() { cursor_.read_row(values_); }
+
+  /// Column `i` of the row read last; its text stays valid until the next
+  /// cell() or read().
+  Cell cell(int i) {
+    const engine::Cell& value = values_[static_cast<std::size_t>(i)];
+    Cell c;
+    c.type = value.type;
+    switch (value.type) {
+      case ColumnType::null:
+        break;
+      case ColumnType::blob: {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        hex_.clear();
+        for (const char byte : value.bytes) {
+          const auto b = static_cast<unsigned char>(byte);
+          hex_ += kHex[b >> 4];
+          hex_ += kHex[b & 0xF];
+        }
+        c.text = hex_;
+        break;
       }
-      c.text = scratch.hex;
-      break;
+      case ColumnType::integer: {
+        // Written here rather than asked of the engine as text: SQLite
+        // would convert the stored value to make the same digits, slower.
+        char* begin = number_.data();
+        const auto written = std::to_chars(begin, begin + number_.size(), value.integer);
+        c.text = std::string_view(begin, static_cast<std::size_t>(written.ptr - begin));
+        break;
+      }
+      case ColumnType::real:
+        // Formatted here, as SQLite would: asking SQLite for the text would
+        // also convert the stored value, and its printf is slow.
+        c.real = value.real;
+        c.text = real_text(c.real, number_);
+        break;
+      case ColumnType::text:
+        c.text = value.bytes;
+        break;
     }
-    case ColumnType::integer: {
-      // Written here rather than asked of the engine as text: SQLite would
-      // convert the stored value to make the same digits, more slowly.
-      char* begin = scratch.number.data();
-      const auto result = std::to_chars(begin, begin + scratch.number.size(), value.integer);
-      c.text = std::string_view(begin, static_cast<std::size_t>(result.ptr - begin));
-      break;
-    }
-    case ColumnType::real:
-      // Formatted here, as SQLite would: asking SQLite for the text would
-      // also convert the stored value, and its printf is slow.
-      c.real = value.real;
-      c.text = real_text(c.real, scratch.number);
-      break;
-    case ColumnType::text:
-      c.text = value.bytes;
-      break;
+    return c;
   }
-  return c;
-}
+
+ private:
+  engine::Cursor& cursor_;
+  std::vector<engine::Cell> values_;
+  std::string hex_;        ///< a BLOB's hex digits
+  RealTextBuffer number_;  ///< a number's digits
+};
 
 bool is_number(ColumnType type) { return type == ColumnType::integer || type == ColumnType::real; }
 
@@ -249,11 +259,12 @@ std::uint64_t render_table(engine::Cursor& cursor, int ncols, std::ostream& out,
     append_display_text(s.text, cursor.column_name(i));
     cells.push_back(std::move(s));
   }
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   // Reads the current row into `row` (ncols cells, reused).
   auto read_row = [&](Stored* row) {
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(cursor, i, scratch);
+      Cell c = current.cell(i);
       Stored& s = row[i];
       s.type = c.type;
       s.text.clear();
@@ -389,13 +400,14 @@ std::uint64_t render_csv(engine::Cursor& cursor, int ncols, std::ostream& out, c
   CsvWriter csv(out, options.crlf);
   for (int i = 0; i < ncols; ++i) csv.field(cursor.column_name(i));
   csv.end_row();
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::string guarded;
   std::uint64_t rows = 0;
   while (cursor.step()) {
     ++rows;
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(cursor, i, scratch);
+      Cell c = current.cell(i);
       if (c.type == ColumnType::null) {
         csv.field({});
       } else if (c.type == ColumnType::text && c.text.empty()) {
@@ -436,7 +448,7 @@ std::uint64_t render_json(engine::Cursor& cursor, int ncols, std::ostream& out, 
     keys.push_back(std::move(key));
   }
   std::string buffer = lines ? "" : "[";
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::uint64_t rows = 0;
   while (cursor.step()) {
     if (lines)
@@ -444,8 +456,9 @@ std::uint64_t render_json(engine::Cursor& cursor, int ncols, std::ostream& out, 
     else
       buffer += rows == 0 ? "\n  {" : ",\n  {";
     ++rows;
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(cursor, i, scratch);
+      Cell c = current.cell(i);
       if (i > 0) buffer += ',';
       buffer += keys[static_cast<std::size_t>(i)];
       switch (c.type) {
@@ -531,13 +544,14 @@ std::uint64_t render_markdown(engine::Cursor& cursor, int ncols, std::ostream& o
   for (int i = 0; i < ncols; ++i)
     buffer += have_row && is_number(cursor.column_type(i)) ? " ---: |" : " --- |";
   buffer += '\n';
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::uint64_t rows = 0;
   for (; have_row; have_row = cursor.step()) {
     ++rows;
     buffer += '|';
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(cursor, i, scratch);
+      Cell c = current.cell(i);
       buffer += ' ';
       if (c.type == ColumnType::null) {
         append_markdown_cell(buffer, options.null_text);

@@ -3,7 +3,8 @@
 #include <string>
 
 #include "base/error.h"
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/sqlite_error.h"
 
 namespace aigc {
 
@@ -13,50 +14,37 @@ std::string_view bytes(const void* data, int size) {
   return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string_view();
 }
 
-void check_bind(int rc) {
-  if (rc != SQLITE_OK) throw DataError(std::string("cannot bind a parameter: ") + sqlite3_errstr(rc));
-}
+constexpr std::string_view kBindFailed = "cannot bind a parameter";
 
 }  // namespace
 
 // ---------------------------------------------------------------------------
 // SqliteCursor
 
-std::unique_ptr<SqliteCursor> SqliteCursor::adopt(sqlite3_stmt* stmt) {
-  auto cursor = std::make_unique<SqliteCursor>(stmt);
-  cursor->owned_ = true;
-  return cursor;
-}
-
-SqliteCursor::~SqliteCursor() {
-  if (owned_) sqlite3_finalize(stmt_);
-}
+SqliteCursor::SqliteCursor(Statement statement) noexcept
+    : owned_(std::move(statement)), stmt_(owned_.get()), db_(owned_.db()) {}
 
 std::string_view SqliteCursor::parameter_name(int index) const {
   const char* name = sqlite3_bind_parameter_name(stmt_, index);
   return name ? std::string_view(name) : std::string_view();
 }
 
-void SqliteCursor::bind_null(int index) { check_bind(sqlite3_bind_null(stmt_, index)); }
+void SqliteCursor::bind_null(int index) { check(sqlite3_bind_null(stmt_, index), db_, kBindFailed); }
 void SqliteCursor::bind_int64(int index, std::int64_t value) {
-  check_bind(sqlite3_bind_int64(stmt_, index, value));
+  check(sqlite3_bind_int64(stmt_, index, value), db_, kBindFailed);
 }
 void SqliteCursor::bind_double(int index, double value) {
-  check_bind(sqlite3_bind_double(stmt_, index, value));
+  check(sqlite3_bind_double(stmt_, index, value), db_, kBindFailed);
 }
 void SqliteCursor::bind_text(int index, std::string_view value) {
   // Copied (SQLITE_TRANSIENT), as the interface promises. A null data
   // pointer would bind NULL; an empty text must stay ''.
   const char* data = value.data() ? value.data() : "";
-  check_bind(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  // Statement::bind_text does not copy, so the C call is made here.
+  check(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8), db_, kBindFailed);
 }
 
-bool SqliteCursor::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  throw DataError(sqlite3_errmsg(sqlite3_db_handle(stmt_)));
-}
+bool SqliteCursor::step() { return check(sqlite3_step(stmt_), db_) == SQLITE_ROW; }
 
 std::string_view SqliteCursor::column_name(int i) const {
   const char* name = sqlite3_column_name(stmt_, i);
@@ -84,7 +72,7 @@ std::string_view SqliteCursor::column_blob(int i) {
   return bytes(blob, sqlite3_column_bytes(stmt_, i));
 }
 
-engine::Cell SqliteCursor::cell(int i) {
+engine::Cell SqliteCursor::read_cell(int i) const noexcept {
   // One switch on SQLite's own type, each value read as the type it is
   // stored as, so SQLite converts nothing.
   engine::Cell c;
@@ -99,11 +87,11 @@ engine::Cell SqliteCursor::cell(int i) {
       break;
     case SQLITE_TEXT:
       c.type = engine::ColumnType::text;
-      c.bytes = column_text(i);
+      c.bytes = bytes(sqlite3_column_text(stmt_, i), sqlite3_column_bytes(stmt_, i));
       break;
     case SQLITE_BLOB:
       c.type = engine::ColumnType::blob;
-      c.bytes = column_blob(i);
+      c.bytes = bytes(sqlite3_column_blob(stmt_, i), sqlite3_column_bytes(stmt_, i));
       break;
     default:
       break;
@@ -111,21 +99,20 @@ engine::Cell SqliteCursor::cell(int i) {
   return c;
 }
 
+void SqliteCursor::read_row(std::span<engine::Cell> cells) {
+  for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = read_cell(static_cast<int>(i));
+}
+
 // ---------------------------------------------------------------------------
 // SqliteConnection
 
 std::unique_ptr<engine::Cursor> SqliteConnection::prepare_first(std::string_view sql, std::string_view& rest) {
-  sqlite3_stmt* stmt = nullptr;
-  const char* tail = nullptr;
-  const char* text = sql.data() ? sql.data() : "";
-  const int rc = sqlite3_prepare_v3(db_, text, static_cast<int>(sql.size()), 0, &stmt, &tail);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    throw DataError(sqlite3_errmsg(db_));
-  }
-  rest = tail ? sql.substr(static_cast<std::size_t>(tail - text)) : std::string_view();
-  if (!stmt) return nullptr;
-  return SqliteCursor::adopt(stmt);
+  Statement statement;
+  std::size_t consumed = 0;
+  check(Statement::try_prepare(db_, sql, statement, &consumed), db_);
+  rest = sql.substr(consumed);
+  if (!statement) return nullptr;
+  return std::make_unique<SqliteCursor>(std::move(statement));
 }
 
 std::filesystem::path SqliteConnection::database_file() const { return aigc::database_file(db_); }

@@ -7,23 +7,26 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "engine/connection.h"
 #include "engine/cursor.h"
+#include "sqlite/statement.h"
 
 namespace aigc {
 
-/// A cursor over a SQLite statement, either owned (finalized with the
-/// cursor) or borrowed from a caller that finalizes it later.
+/// A cursor over a SQLite statement, either owned (a Statement, finalized
+/// with the cursor) or borrowed from a caller that finalizes it later.
+/// Failures go through check() (sqlite/sqlite_error.h), as every SQLite
+/// call's do.
 class SqliteCursor final : public engine::Cursor {
  public:
-  /// Owns `stmt`: finalizes it when the cursor goes.
-  static std::unique_ptr<SqliteCursor> adopt(sqlite3_stmt* stmt);
+  /// Owns `statement`, which must not be empty.
+  explicit SqliteCursor(Statement statement) noexcept;
   /// Reads `stmt`, which the caller keeps and finalizes; it must outlive
   /// the cursor.
-  explicit SqliteCursor(sqlite3_stmt* stmt) noexcept : stmt_(stmt) {}
-  ~SqliteCursor() override;
+  explicit SqliteCursor(sqlite3_stmt* stmt) noexcept : stmt_(stmt), db_(sqlite3_db_handle(stmt)) {}
 
   /// The statement, for SQLite-only code (the shell, tests).
   sqlite3_stmt* get() const noexcept { return stmt_; }
@@ -50,11 +53,15 @@ class SqliteCursor final : public engine::Cursor {
   double column_double(int i) override { return sqlite3_column_double(stmt_, i); }
   std::string_view column_text(int i) override;
   std::string_view column_blob(int i) override;
-  engine::Cell cell(int i) override;
+  engine::Cell cell(int i) override { return read_cell(i); }
+  void read_row(std::span<engine::Cell> cells) override;
 
  private:
+  engine::Cell read_cell(int i) const noexcept;
+
+  Statement owned_;  ///< empty when the statement is borrowed
   sqlite3_stmt* stmt_;
-  bool owned_ = false;
+  sqlite3* db_;
 };
 
 /// An engine::Connection over an open SQLite database. Borrows the handle:
@@ -66,7 +73,7 @@ class SqliteConnection final : public engine::Connection {
   sqlite3* handle() const noexcept { return db_; }
 
   std::string_view engine_name() const noexcept override { return "SQLite"; }
-  /// Throws DataError with SQLite's message (sqlite3_errmsg) alone.
+  /// Throws DataError with check()'s message.
   std::unique_ptr<engine::Cursor> prepare_first(std::string_view sql, std::string_view& rest) override;
   using engine::Connection::prepare;
   std::filesystem::path database_file() const override;
