@@ -200,13 +200,8 @@ std::uint64_t write_rows(lxw_worksheet* ws, engine::Cursor& cursor, const std::s
       // The number before the text: converting to text may change the value's type.
       const double number = integer || real ? cursor.column_double(i) : 0;
       if (type == engine::ColumnType::blob) {  // as hex digits, as the other formats show a BLOB
-        static constexpr char kHex[] = "0123456789ABCDEF";
         text.clear();
-        for (const char byte : cursor.column_blob(i)) {
-          const auto b = static_cast<unsigned char>(byte);
-          text += kHex[b >> 4];
-          text += kHex[b & 0xF];
-        }
+        append_hex(text, cursor.column_blob(i));
       } else {
         text = valid_utf8(cursor.column_text(i));
       }

@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/suggest.h"
+#include "render/render.h"
 #include "sqlite/value.h"
 
 namespace aigc {
@@ -77,12 +78,7 @@ QueryResult QueryResult::fetch(engine::Cursor& rows) {
       c.type = sqlite_type(rows.column_type(i));
       if (c.type == SQLITE_NULL) continue;
       if (c.type == SQLITE_BLOB) {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        for (const char byte : rows.column_blob(i)) {
-          const auto b = static_cast<unsigned char>(byte);
-          c.text += kHex[b >> 4];
-          c.text += kHex[b & 0xF];
-        }
+        append_hex(c.text, rows.column_blob(i));
         continue;
       }
       // The double before the text: converting to text is what SQLite

@@ -63,17 +63,11 @@ class CurrentRow {
     switch (value.type) {
       case ColumnType::null:
         break;
-      case ColumnType::blob: {
-        static constexpr char kHex[] = "0123456789ABCDEF";
+      case ColumnType::blob:
         hex_.clear();
-        for (const char byte : value.bytes) {
-          const auto b = static_cast<unsigned char>(byte);
-          hex_ += kHex[b >> 4];
-          hex_ += kHex[b & 0xF];
-        }
+        append_hex(hex_, value.bytes);
         c.text = hex_;
         break;
-      }
       case ColumnType::integer: {
         // Written here rather than asked of the engine as text: SQLite
         // would convert the stored value to make the same digits, slower.
@@ -618,6 +612,15 @@ std::uint64_t render(engine::Cursor& cursor, std::ostream& out, const RenderOpti
 std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options) {
   SqliteCursor cursor(stmt);
   return render(cursor, out, options);
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char byte : bytes) {
+    const auto b = static_cast<unsigned char>(byte);
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
 }
 
 std::size_t display_width(std::string_view text) {

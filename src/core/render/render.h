@@ -49,6 +49,10 @@ std::uint64_t render(engine::Cursor& rows, std::ostream& out, const RenderOption
 /// render() on a SQLite statement the caller owns, for callers that hold one.
 std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options);
 
+/// Appends a BLOB's `bytes` as every output shows them: upper-case hex
+/// digits, two per byte ("0A1B").
+void append_hex(std::string& out, std::string_view bytes);
+
 /// Number of terminal cells `text` takes (East Asian wide characters count 2,
 /// combining marks 0), computed with utf8proc.
 std::size_t display_width(std::string_view text);
