@@ -54,39 +54,46 @@ class CurrentRow {
   /// Reads the row the cursor is on.
   void read() { cursor_.read_row(values_); }
 
-  /// Column `i` of the row read last; its text stays valid until the next
-  /// cell() or read().
+  /// Column `i` of the row read last, as the engine gave it.
+  const engine::Cell& value(int i) const { return values_[static_cast<std::size_t>(i)]; }
+
+  /// Column `i` of the row read last, with its text; the text stays valid
+  /// until the next cell(), read() or *_text() call.
   Cell cell(int i) {
-    const engine::Cell& value = values_[static_cast<std::size_t>(i)];
+    const engine::Cell& v = value(i);
     Cell c;
-    c.type = value.type;
-    switch (value.type) {
-      case ColumnType::null:
-        break;
-      case ColumnType::blob:
-        hex_.clear();
-        append_hex(hex_, value.bytes);
-        c.text = hex_;
-        break;
-      case ColumnType::integer: {
-        // Written here rather than asked of the engine as text: SQLite
-        // would convert the stored value to make the same digits, slower.
-        char* begin = number_.data();
-        const auto written = std::to_chars(begin, begin + number_.size(), value.integer);
-        c.text = std::string_view(begin, static_cast<std::size_t>(written.ptr - begin));
-        break;
-      }
+    c.type = v.type;
+    switch (v.type) {
+      case ColumnType::null: break;
+      case ColumnType::blob: c.text = blob_text(v.bytes); break;
+      case ColumnType::integer: c.text = integer_text(v.integer); break;
       case ColumnType::real:
-        // Formatted here, as SQLite would: asking SQLite for the text would
-        // also convert the stored value, and its printf is slow.
-        c.real = value.real;
-        c.text = real_text(c.real, number_);
+        c.real = v.real;
+        c.text = real_text(v.real);
         break;
-      case ColumnType::text:
-        c.text = value.bytes;
-        break;
+      case ColumnType::text: c.text = v.bytes; break;
     }
     return c;
+  }
+
+  // The text of a value that is not text. CSV and JSON call these from their
+  // own switch on the type, so that each value takes one branch on its type
+  // in the renderer (the engine's read_row takes the other).
+
+  /// Written here rather than asked of the engine as text: SQLite would
+  /// convert the stored value to make the same digits, slower.
+  std::string_view integer_text(std::int64_t v) {
+    char* begin = number_.data();
+    const auto written = std::to_chars(begin, begin + number_.size(), v);
+    return {begin, static_cast<std::size_t>(written.ptr - begin)};
+  }
+  /// Formatted here, as SQLite would: asking SQLite for the text would also
+  /// convert the stored value, and its printf is slow.
+  std::string_view real_text(double v) { return aigc::real_text(v, number_); }
+  std::string_view blob_text(std::string_view bytes) {
+    hex_.clear();
+    append_hex(hex_, bytes);
+    return hex_;
   }
 
  private:
@@ -401,17 +408,23 @@ std::uint64_t render_csv(engine::Cursor& cursor, int ncols, std::ostream& out, c
     ++rows;
     current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = current.cell(i);
-      if (c.type == ColumnType::null) {
-        csv.field({});
-      } else if (c.type == ColumnType::text && c.text.empty()) {
-        csv.field_quoted({});
-      } else if (c.type == ColumnType::text && options.excel_safe && starts_like_formula(c.text)) {
-        guarded.assign(1, '\'');
-        guarded += c.text;
-        csv.field(guarded);
-      } else {
-        csv.field(c.text);
+      const engine::Cell& v = current.value(i);
+      switch (v.type) {
+        case ColumnType::null: csv.field({}); break;
+        case ColumnType::integer: csv.field(current.integer_text(v.integer)); break;
+        case ColumnType::real: csv.field(current.real_text(v.real)); break;
+        case ColumnType::blob: csv.field(current.blob_text(v.bytes)); break;
+        case ColumnType::text:
+          if (v.bytes.empty()) {
+            csv.field_quoted({});
+          } else if (options.excel_safe && starts_like_formula(v.bytes)) {
+            guarded.assign(1, '\'');
+            guarded += v.bytes;
+            csv.field(guarded);
+          } else {
+            csv.field(v.bytes);
+          }
+          break;
       }
     }
     csv.end_row();
@@ -452,14 +465,15 @@ std::uint64_t render_json(engine::Cursor& cursor, int ncols, std::ostream& out, 
     ++rows;
     current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = current.cell(i);
+      const engine::Cell& v = current.value(i);
       if (i > 0) buffer += ',';
       buffer += keys[static_cast<std::size_t>(i)];
-      switch (c.type) {
+      switch (v.type) {
         case ColumnType::null: buffer += "null"; break;
-        case ColumnType::integer: buffer += c.text; break;
-        case ColumnType::real: buffer += std::isfinite(c.real) ? c.text : std::string_view("null"); break;
-        default: append_json_string(buffer, c.text);
+        case ColumnType::integer: buffer += current.integer_text(v.integer); break;
+        case ColumnType::real: buffer += std::isfinite(v.real) ? current.real_text(v.real) : "null"; break;
+        case ColumnType::text: append_json_string(buffer, v.bytes); break;
+        case ColumnType::blob: append_json_string(buffer, current.blob_text(v.bytes)); break;
       }
     }
     buffer += lines ? "}\n" : "}";
