@@ -3,7 +3,7 @@
 #include <ctime>
 #include <memory>
 
-#include "sqlite/database.h"
+#include "sqlite/sqlite_engine.h"
 #include "base/version.h"
 #include "base/error.h"
 #include "base/json.h"
@@ -23,7 +23,7 @@ RenderOptions file_options(const ExportOptions& options) {
 /// Renders one bound query into `file`, naming the query in any error.
 std::uint64_t render_into(PreparedQuery& q, OutputFile& file, const RenderOptions& options) {
   try {
-    return render_statement(q.get(), file.stream(), options);
+    return render(q.cursor(), file.stream(), options);
   } catch (const DataError& e) {
     throw DataError("query " + q.query().name + ": " + e.what() + "; nothing was written to " +
                     file.named().string());
@@ -56,45 +56,66 @@ std::string utc_timestamp() {
   return buf;
 }
 
-WarehouseInfo WarehouseInfo::read(sqlite3* db, const fs::path& path) {
+WarehouseInfo WarehouseInfo::read(engine::Connection& db, const fs::path& path) {
   WarehouseInfo info;
   std::error_code ec;
   info.database = fs::absolute(path, ec);
   if (ec) info.database = path;
-  sqlite3_stmt* raw = nullptr;
-  // A warehouse from elsewhere may lack aigc_meta: its fields stay empty.
-  if (sqlite3_prepare_v2(db, "SELECT key, value FROM aigc_meta", -1, &raw, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
-    return info;
+  std::unique_ptr<engine::Cursor> rows;
+  try {
+    rows = db.prepare("SELECT key, value FROM aigc_meta");
+  } catch (const DataError&) {
+    return info;  // a warehouse from elsewhere may lack aigc_meta: its fields stay empty
   }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-    const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0));
-    const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 1));
-    if (!k || !v) continue;
-    std::string_view key = k;
-    if (key == "seed_origin") info.seed_origin = v;
-    else if (key == "seed_digest") info.seed_digest = v;
-    else if (key == "built_at") info.built_at = v;
+  try {
+    while (rows->step()) {
+      if (rows->column_type(0) == engine::ColumnType::null || rows->column_type(1) == engine::ColumnType::null)
+        continue;
+      const std::string_view key = rows->column_text(0);
+      const std::string value(rows->column_text(1));
+      if (key == "seed_origin") info.seed_origin = value;
+      else if (key == "seed_digest") info.seed_digest = value;
+      else if (key == "built_at") info.built_at = value;
+    }
+  } catch (const DataError&) {
+    // As before the engine seam: what was read is kept, and the export's
+    // own queries report a failing database.
   }
   return info;
 }
 
-ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path& file, const ExportOptions& options) {
+WarehouseInfo WarehouseInfo::read(sqlite3* db, const fs::path& path) {
+  SqliteConnection connection(db);
+  return read(connection, path);
+}
+
+ExportedQuery export_query(engine::Connection& db, const SavedQuery& query, const fs::path& file,
+                           const ExportOptions& options) {
   PreparedQuery q(db, query);
   ExportedQuery e;
   e.name = query.name;
   e.title = query.title;
   e.file = file;
   e.params = q.bind(options.params);
-  OutputFile out(file, database_file(db), options.standard_output);
+  OutputFile out(file, db.database_file(), options.standard_output);
   e.rows = render_into(q, out, file_options(options));
   out.commit();
   return e;
 }
 
+ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path& file, const ExportOptions& options) {
+  SqliteConnection connection(db);
+  return export_query(connection, query, file, options);
+}
+
 ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog, const fs::path& dir,
                          const ExportOptions& options) {
+  SqliteConnection connection(db);
+  return export_all(connection, warehouse, catalog, dir, options);
+}
+
+ExportSummary export_all(engine::Connection& db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                         const fs::path& dir, const ExportOptions& options) {
   // Each --param goes to the queries that take it; a bad one throws before anything is written.
   auto bound = bind_queries(db, catalog.queries(), options.params);
   ExportSummary summary;
@@ -109,7 +130,7 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
   }
 
   summary.manifest = dir / "manifest.json";
-  const fs::path database = database_file(db);
+  const fs::path database = db.database_file();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw UsageError("cannot write into " + dir.string() + ": it is not a directory (--dir names a directory)");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/connection.h"
 #include "query/catalog.h"
 #include "render/render.h"
 
@@ -44,6 +45,8 @@ struct ExportedQuery {
 /// leaves no file behind and an older `file` untouched; a device or FIFO in
 /// place; "-" to options.standard_output). Throws UsageError if `file` is
 /// the database `db` reads, or a companion of it (core/base/output_file.h).
+ExportedQuery export_query(engine::Connection& db, const SavedQuery& query, const fs::path& file,
+                           const ExportOptions& options);
 ExportedQuery export_query(sqlite3* db, const SavedQuery& query, const fs::path& file, const ExportOptions& options);
 
 /// Where the exported data came from: the warehouse and its aigc_meta rows.
@@ -54,6 +57,7 @@ struct WarehouseInfo {
   std::string built_at;
 
   /// Reads aigc_meta (keys seed_origin, seed_digest, built_at) from `db`.
+  static WarehouseInfo read(engine::Connection& db, const fs::path& path);
   static WarehouseInfo read(sqlite3* db, const fs::path& path);
 };
 
@@ -70,6 +74,8 @@ struct ExportSummary {
 /// failure leaves DIR as it was. Throws UsageError for a --param no query
 /// takes or a required parameter left out, or if a file would land on the
 /// database `db` reads (checked for every file before any query runs).
+ExportSummary export_all(engine::Connection& db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                         const fs::path& dir, const ExportOptions& options);
 ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog, const fs::path& dir,
                          const ExportOptions& options);
 

@@ -13,7 +13,7 @@
 #include <set>
 #include <utility>
 
-#include "sqlite/database.h"
+#include "sqlite/sqlite_engine.h"
 #include "base/error.h"
 #include "export/export.h"
 #include "base/output_file.h"
@@ -178,42 +178,38 @@ void write_header(lxw_worksheet* ws, const std::vector<std::string>& columns, co
   lxw().worksheet_freeze_panes(ws, 1, 0);
 }
 
-/// Steps `stmt`, writing each row under the header. Returns the number of rows.
-std::uint64_t write_rows(lxw_worksheet* ws, sqlite3_stmt* stmt, const std::string& query, Widths& widths) {
-  const int ncols = sqlite3_column_count(stmt);
+/// Steps `rows`, writing each row under the header. Returns the number of rows.
+std::uint64_t write_rows(lxw_worksheet* ws, engine::Cursor& cursor, const std::string& query, Widths& widths) {
+  const int ncols = cursor.column_count();
   std::uint64_t rows = 0;
   std::string text;
   for (;;) {
-    const int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw DataError("query " + query + ": " + sqlite3_errmsg(sqlite3_db_handle(stmt)));
+    try {
+      if (!cursor.step()) break;
+    } catch (const DataError& e) {
+      throw DataError("query " + query + ": " + e.what());
+    }
     ++rows;
     if (rows >= LXW_ROW_MAX) throw DataError("query " + query + ": more rows than an Excel sheet holds");
     const auto row = static_cast<lxw_row_t>(rows);
     for (int i = 0; i < ncols; ++i) {
       const auto col = static_cast<lxw_col_t>(i);
-      const int type = sqlite3_column_type(stmt, i);
-      if (type == SQLITE_NULL) continue;  // an empty cell
+      const engine::ColumnType type = cursor.column_type(i);
+      if (type == engine::ColumnType::null) continue;  // an empty cell
+      const bool integer = type == engine::ColumnType::integer, real = type == engine::ColumnType::real;
       // The number before the text: converting to text may change the value's type.
-      const double number = type == SQLITE_INTEGER || type == SQLITE_FLOAT ? sqlite3_column_double(stmt, i) : 0;
-      if (type == SQLITE_BLOB) {  // as hex digits, as the other formats show a BLOB
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, i));
+      const double number = integer || real ? cursor.column_double(i) : 0;
+      if (type == engine::ColumnType::blob) {  // as hex digits, as the other formats show a BLOB
         text.clear();
-        for (int k = 0; k < sqlite3_column_bytes(stmt, i); ++k) {
-          text += kHex[b[k] >> 4];
-          text += kHex[b[k] & 0xF];
-        }
+        append_hex(text, cursor.column_blob(i));
       } else {
-        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        text = valid_utf8(std::string_view(t ? t : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+        text = valid_utf8(cursor.column_text(i));
       }
       widths.fit(static_cast<std::size_t>(i), text);
       const auto where = [&] {
-        return "query " + query + ", row " + std::to_string(rows) + ", column " + sqlite3_column_name(stmt, i);
+        return "query " + query + ", row " + std::to_string(rows) + ", column " + std::string(cursor.column_name(i));
       };
-      if ((type == SQLITE_FLOAT && std::isfinite(number)) ||
-          (type == SQLITE_INTEGER && std::fabs(number) <= kExactIntegers)) {
+      if ((real && std::isfinite(number)) || (integer && std::fabs(number) <= kExactIntegers)) {
         check(lxw().worksheet_write_number(ws, row, col, number, nullptr), where());
         continue;
       }
@@ -265,7 +261,13 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& names, cons
 
 XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, const fs::path& file,
                         const ParamArgs& params, std::ostream* standard_output) {
-  OutputFile out(file, database_file(db), standard_output);  // refuses a bad path before any query runs
+  SqliteConnection connection(db);
+  return export_xlsx(connection, queries, file, params, standard_output);
+}
+
+XlsxSummary export_xlsx(engine::Connection& db, const std::vector<SavedQuery>& queries, const fs::path& file,
+                        const ParamArgs& params, std::ostream* standard_output) {
+  OutputFile out(file, db.database_file(), standard_output);  // refuses a bad path before any query runs
   ScratchFile scratch;
   auto bound = bind_queries(db, queries, params);
   std::vector<std::string> names;
@@ -301,12 +303,12 @@ XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, con
     const SavedQuery& q = bound[i].prepared.query();
     lxw_worksheet* ws = lxw().workbook_add_worksheet(wb.get(), sheets[i].c_str());
     if (!ws) throw DataError("query " + q.name + ": cannot add a sheet named " + sheets[i]);
-    sqlite3_stmt* stmt = bound[i].prepared.get();
+    engine::Cursor& cursor = bound[i].prepared.cursor();
     std::vector<std::string> columns;
-    for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
+    for (int c = 0; c < cursor.column_count(); ++c) columns.emplace_back(cursor.column_name(c));
     Widths widths;
     write_header(ws, columns, f, widths);
-    const std::uint64_t rows = write_rows(ws, stmt, q.name, widths);
+    const std::uint64_t rows = write_rows(ws, cursor, q.name, widths);
     widths.apply(ws);
     summary.sheets.push_back(XlsxSheet{q.name, sheets[i], rows});
   }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/connection.h"
 #include "query/catalog.h"
 
 namespace aigc {
@@ -54,6 +55,8 @@ struct XlsxSummary {
 /// "-" is refused). Throws UsageError for a bad --param or output path (the
 /// database `db` reads, or a companion of it, included), DataError for a
 /// failing query or a write that fails.
+XlsxSummary export_xlsx(engine::Connection& db, const std::vector<SavedQuery>& queries, const fs::path& file,
+                        const ParamArgs& params, std::ostream* standard_output = nullptr);
 XlsxSummary export_xlsx(sqlite3* db, const std::vector<SavedQuery>& queries, const fs::path& file,
                         const ParamArgs& params, std::ostream* standard_output = nullptr);
 

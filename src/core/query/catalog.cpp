@@ -9,7 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
 #include "base/error.h"
 #include "base/text.h"
@@ -17,6 +18,7 @@
 #include "base/real_text.h"
 #include "base/resources.h"
 #include "base/suggest.h"
+#include "sqlite/sqlite_engine.h"
 #include "sqlite/value.h"
 
 namespace aigc {
@@ -497,17 +499,18 @@ std::string ParamValue::json() const {
   }
 }
 
-void ParamValue::bind(sqlite3_stmt* stmt, int index) const {
-  int rc = SQLITE_OK;
+void ParamValue::bind(engine::Cursor& cursor, int index) const {
   switch (kind) {
-    case Kind::null: rc = sqlite3_bind_null(stmt, index); break;
-    case Kind::integer: rc = sqlite3_bind_int64(stmt, index, i); break;
-    case Kind::real: rc = sqlite3_bind_double(stmt, index, d); break;
-    case Kind::text:
-      rc = sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      break;
+    case Kind::null: cursor.bind_null(index); break;
+    case Kind::integer: cursor.bind_int64(index, i); break;
+    case Kind::real: cursor.bind_double(index, d); break;
+    case Kind::text: cursor.bind_text(index, s); break;
   }
-  if (rc != SQLITE_OK) throw DataError(std::string("cannot bind a parameter: ") + sqlite3_errstr(rc));
+}
+
+void ParamValue::bind(sqlite3_stmt* stmt, int index) const {
+  SqliteCursor cursor(stmt);
+  bind(cursor, index);
 }
 
 // ---------------------------------------------------------------------------
@@ -799,53 +802,47 @@ std::string QueryParameter::summary() const {
   return out + (default_value ? " = " + default_value->literal() : " (required)");
 }
 
+PreparedQuery::PreparedQuery(engine::Connection& db, SavedQuery query) : query_(std::move(query)) { prepare(db); }
+
 PreparedQuery::PreparedQuery(sqlite3* db, SavedQuery query) : query_(std::move(query)) {
+  SqliteConnection connection(db);
+  prepare(connection);
+}
+
+void PreparedQuery::prepare(engine::Connection& db) {
   const std::string& sql = query_.sql;
-  const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), 0, &stmt_, &tail);
-  if (rc != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_finalize(stmt_);
-    stmt_ = nullptr;
-    throw DataError(query_.file + ": " + msg);
+  std::string_view rest;
+  try {
+    cursor_ = db.prepare_first(sql, rest);
+  } catch (const DataError& e) {
+    throw DataError(query_.file + ": " + e.what());
   }
-  // Everything after the statement must be comments or space. RAII from
-  // here: a throw below finalizes through the guard.
-  struct Guard {
-    sqlite3_stmt*& s;
-    bool armed = true;
-    ~Guard() {
-      if (armed) {
-        sqlite3_finalize(s);
-        s = nullptr;
-      }
-    }
-  } guard{stmt_};
-  if (!stmt_) throw DataError(query_.file + ": holds no SQL statement");
-  {
-    sqlite3_stmt* extra = nullptr;
-    const auto remaining = static_cast<int>(sql.data() + sql.size() - tail);
-    int rc2 = sqlite3_prepare_v3(db, tail, remaining, 0, &extra, nullptr);
-    sqlite3_finalize(extra);
-    if (rc2 != SQLITE_OK || extra)
-      throw DataError(query_.file + ": holds more than one SQL statement; a saved query is exactly one");
+  if (!cursor_) throw DataError(query_.file + ": holds no SQL statement");
+  // Everything after the statement must be comments or space.
+  bool another = false;
+  try {
+    std::string_view after;
+    another = db.prepare_first(rest, after) != nullptr;
+  } catch (const DataError&) {
+    another = true;  // something that is not even a statement
   }
-  if (!sqlite3_stmt_readonly(stmt_))
+  if (another) throw DataError(query_.file + ": holds more than one SQL statement; a saved query is exactly one");
+  if (!cursor_->read_only())
     throw DataError(query_.file + ": the statement would change the database; a saved query only reads");
 
-  const int count = sqlite3_bind_parameter_count(stmt_);
+  const int count = cursor_->parameter_count();
   for (int i = 1; i <= count; ++i) {
-    const char* raw = sqlite3_bind_parameter_name(stmt_, i);
-    if (!raw || raw[0] == '?')
+    const std::string_view written = cursor_->parameter_name(i);
+    if (written.empty() || written[0] == '?')
       throw DataError(query_.file + ": uses a positional parameter (?); name it (:name) so --param can set it");
     QueryParameter p;
-    p.name = raw + 1;
+    p.name = std::string(written.substr(1));
     p.index = i;
     for (const auto& other : parameters_)
       if (other.name == p.name)
         throw DataError(query_.file + ": parameter " + p.name + " is written with two different prefixes (" +
-                        sqlite3_bind_parameter_name(stmt_, other.index) + " and " + raw +
-                        "), which SQLite takes as two parameters; use one");
+                        std::string(cursor_->parameter_name(other.index)) + " and " + std::string(written) + "), which " +
+                        std::string(db.engine_name()) + " takes as two parameters; use one");
     if (const ParamDecl* d = query_.param(p.name)) {
       p.type = d->type;
       p.default_value = d->default_value;
@@ -867,14 +864,14 @@ PreparedQuery::PreparedQuery(sqlite3* db, SavedQuery query) : query_(std::move(q
       throw DataError(query_.file + ":" + std::to_string(d.line) + ": param " + d.name +
                       " is declared but the SQL does not use :" + d.name);
   }
-  guard.armed = false;
 }
 
-PreparedQuery::~PreparedQuery() { sqlite3_finalize(stmt_); }
+PreparedQuery::~PreparedQuery() = default;
+PreparedQuery::PreparedQuery(PreparedQuery&& other) noexcept = default;
 
-PreparedQuery::PreparedQuery(PreparedQuery&& other) noexcept
-    : query_(std::move(other.query_)), stmt_(other.stmt_), parameters_(std::move(other.parameters_)) {
-  other.stmt_ = nullptr;
+sqlite3_stmt* PreparedQuery::get() const noexcept {
+  const auto* sqlite = dynamic_cast<const SqliteCursor*>(cursor_.get());
+  return sqlite ? sqlite->get() : nullptr;
 }
 
 std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamArgs& args) {
@@ -926,13 +923,13 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
     throw UsageError("query " + query_.name + " needs a value for " + join(missing, ", ") + ": pass " +
                      join(example, " ") + "; " + takes());
   }
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
+  // Every parameter is bound below, so none keeps a value from an earlier bind().
+  cursor_->reset();
   std::vector<std::pair<std::string, ParamValue>> bound;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const auto& p = parameters_[i];
     ParamValue v = given[i] ? std::move(*given[i]) : *p.default_value;
-    v.bind(stmt_, p.index);
+    v.bind(*cursor_, p.index);
     bound.emplace_back(p.name, std::move(v));
   }
   return bound;
@@ -941,20 +938,28 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
 // ---------------------------------------------------------------------------
 // Running and listing
 
-std::uint64_t run_saved_query(sqlite3* db, const QueryCatalog& catalog, std::string_view name, const ParamArgs& args,
-                              std::ostream& out, const RenderOptions& options) {
+std::uint64_t run_saved_query(engine::Connection& db, const QueryCatalog& catalog, std::string_view name,
+                              const ParamArgs& args, std::ostream& out, const RenderOptions& options) {
   PreparedQuery q(db, catalog.find(name));
   q.bind(args);
   try {
-    return render_statement(q.get(), out, options);
+    return render(q.cursor(), out, options);
   } catch (const DataError& e) {
     throw DataError("query " + q.query().name + ": " + e.what());
   }
 }
 
-std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostream& out, const RenderOptions& options) {
+std::uint64_t run_saved_query(sqlite3* db, const QueryCatalog& catalog, std::string_view name, const ParamArgs& args,
+                              std::ostream& out, const RenderOptions& options) {
+  SqliteConnection connection(db);
+  return run_saved_query(connection, catalog, name, args, out, options);
+}
+
+std::uint64_t list_queries(engine::Connection& db, const QueryCatalog& catalog, std::ostream& out,
+                           const RenderOptions& options) {
   // The listing is itself a result set, so it goes through the one renderer
-  // and looks like every other result in every format.
+  // and looks like every other result in every format. It is built in a
+  // scratch SQLite database whatever engine `db` is.
   SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE);
   harden_connection(mem.getHandle());
   mem.exec("CREATE TABLE q (name TEXT, title TEXT, scope TEXT, parameters TEXT, section TEXT)");
@@ -971,11 +976,22 @@ std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostrea
     insert.exec();
     insert.reset();
   }
-  RawStatement select(mem.getHandle(), "SELECT name, title, scope, parameters, section FROM q ORDER BY name");
-  return render_statement(select.get(), out, options);
+  SqliteConnection listing(mem.getHandle());
+  auto select = listing.prepare("SELECT name, title, scope, parameters, section FROM q ORDER BY name");
+  return render(*select, out, options);
+}
+
+std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostream& out, const RenderOptions& options) {
+  SqliteConnection connection(db);
+  return list_queries(connection, catalog, out, options);
 }
 
 void describe_query(sqlite3* db, const SavedQuery& query, std::ostream& out) {
+  SqliteConnection connection(db);
+  describe_query(connection, query, out);
+}
+
+void describe_query(engine::Connection& db, const SavedQuery& query, std::ostream& out) {
   PreparedQuery q(db, query);
   out << query.name << ": " << query.title << "\n";
   if (!query.description.empty()) out << "\n" << query.description << "\n";

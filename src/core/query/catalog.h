@@ -46,6 +46,10 @@
 /// description. A statement parameter without a default is required; a
 /// header param the statement does not use, a positional parameter (?), a
 /// second statement, or a statement that writes is an error.
+///
+/// Queries are prepared and run through the engine seam (engine/cursor.h):
+/// the functions below take an engine::Connection, and keep an overload on a
+/// sqlite3 handle for the SQLite callers.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -58,6 +62,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/connection.h"
+#include "engine/cursor.h"
 #include "render/render.h"
 
 namespace aigc {
@@ -79,7 +85,9 @@ struct ParamValue {
   std::string literal() const;
   /// As a JSON value: 7.1, "CNY", null.
   std::string json() const;
-  /// Binds to parameter `index` of `stmt` (text is copied).
+  /// Binds to parameter `index` of `cursor` (text is copied).
+  void bind(engine::Cursor& cursor, int index) const;
+  /// The same on a SQLite statement.
   void bind(sqlite3_stmt* stmt, int index) const;
 };
 
@@ -175,7 +183,7 @@ ParamArgs parse_param_args(const std::vector<std::string>& assignments);
 /// A parameter of a prepared saved query.
 struct QueryParameter {
   std::string name;  ///< without the prefix
-  int index = 0;     ///< for sqlite3_bind_*
+  int index = 0;     ///< for engine::Cursor::bind_*
   ParamType type;    ///< any when the header does not declare it
   std::optional<ParamValue> default_value;
   std::string description;
@@ -191,7 +199,9 @@ class PreparedQuery {
   /// Prepares `query` on `db`. Throws DataError naming the file if the SQL
   /// does not prepare, holds no statement or more than one, writes to the
   /// database, uses a positional parameter, or the header declares a
-  /// parameter the SQL does not use.
+  /// parameter the SQL does not use. `db` must outlive the query.
+  PreparedQuery(engine::Connection& db, SavedQuery query);
+  /// The same on a SQLite handle.
   PreparedQuery(sqlite3* db, SavedQuery query);
   ~PreparedQuery();
   PreparedQuery(const PreparedQuery&) = delete;
@@ -208,26 +218,37 @@ class PreparedQuery {
   /// parameter missing, saying what the query takes. Returns the values
   /// bound, by parameter name, in parameter order.
   std::vector<std::pair<std::string, ParamValue>> bind(const ParamArgs& args);
-  sqlite3_stmt* get() const noexcept { return stmt_; }
+  /// The statement's rows, once bound: step it, or render() it.
+  engine::Cursor& cursor() const noexcept { return *cursor_; }
+  /// The SQLite statement when prepared on SQLite, else null: for SQLite-only
+  /// callers (tests that reach for the C API).
+  sqlite3_stmt* get() const noexcept;
 
  private:
+  void prepare(engine::Connection& db);
+
   SavedQuery query_;
-  sqlite3_stmt* stmt_ = nullptr;
+  std::unique_ptr<engine::Cursor> cursor_;
   std::vector<QueryParameter> parameters_;
 };
 
 /// Runs saved query `name` with `args` and renders its rows to `out`.
 /// Returns the number of rows.
+std::uint64_t run_saved_query(engine::Connection& db, const QueryCatalog& catalog, std::string_view name,
+                              const ParamArgs& args, std::ostream& out, const RenderOptions& options);
 std::uint64_t run_saved_query(sqlite3* db, const QueryCatalog& catalog, std::string_view name, const ParamArgs& args,
                               std::ostream& out, const RenderOptions& options);
 
 /// Lists every query (name, title, parameters, section) in the chosen
 /// format; parameters come from preparing each query on `db`.
+std::uint64_t list_queries(engine::Connection& db, const QueryCatalog& catalog, std::ostream& out,
+                           const RenderOptions& options);
 std::uint64_t list_queries(sqlite3* db, const QueryCatalog& catalog, std::ostream& out, const RenderOptions& options);
 
 /// Writes everything known about one query as text: title, description,
 /// sections, each parameter with its default and description, a command
 /// line that runs it, and the SQL.
+void describe_query(engine::Connection& db, const SavedQuery& query, std::ostream& out);
 void describe_query(sqlite3* db, const SavedQuery& query, std::ostream& out);
 
 }  // namespace aigc

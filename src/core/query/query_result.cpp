@@ -4,11 +4,13 @@
 
 #include "base/error.h"
 #include "base/suggest.h"
+#include "render/render.h"
 #include "sqlite/value.h"
 
 namespace aigc {
 
-std::vector<BoundQuery> bind_queries(sqlite3* db, const std::vector<SavedQuery>& queries, const ParamArgs& params) {
+std::vector<BoundQuery> bind_queries(engine::Connection& db, const std::vector<SavedQuery>& queries,
+                                     const ParamArgs& params) {
   std::vector<PreparedQuery> prepared;
   prepared.reserve(queries.size());
   for (const auto& saved : queries) prepared.emplace_back(db, saved);
@@ -50,37 +52,39 @@ std::optional<double> ResultCell::as_number() const {
   return d;
 }
 
-QueryResult QueryResult::fetch(sqlite3_stmt* stmt) {
-  QueryResult r;
-  const int ncols = sqlite3_column_count(stmt);
-  for (int i = 0; i < ncols; ++i) {
-    const char* name = sqlite3_column_name(stmt, i);
-    r.columns.emplace_back(name ? name : "");
+namespace {
+
+int sqlite_type(engine::ColumnType type) {
+  switch (type) {
+    case engine::ColumnType::integer: return SQLITE_INTEGER;
+    case engine::ColumnType::real: return SQLITE_FLOAT;
+    case engine::ColumnType::text: return SQLITE_TEXT;
+    case engine::ColumnType::blob: return SQLITE_BLOB;
+    case engine::ColumnType::null: break;
   }
-  for (;;) {
-    const int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw DataError(sqlite3_errmsg(sqlite3_db_handle(stmt)));
+  return SQLITE_NULL;
+}
+
+}  // namespace
+
+QueryResult QueryResult::fetch(engine::Cursor& rows) {
+  QueryResult r;
+  const int ncols = rows.column_count();
+  for (int i = 0; i < ncols; ++i) r.columns.emplace_back(rows.column_name(i));
+  while (rows.step()) {
     auto& row = r.rows.emplace_back(static_cast<std::size_t>(ncols));
     for (int i = 0; i < ncols; ++i) {
       ResultCell& c = row[static_cast<std::size_t>(i)];
-      c.type = sqlite3_column_type(stmt, i);
+      c.type = sqlite_type(rows.column_type(i));
       if (c.type == SQLITE_NULL) continue;
       if (c.type == SQLITE_BLOB) {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, i));
-        const int n = sqlite3_column_bytes(stmt, i);
-        for (int k = 0; k < n; ++k) {
-          c.text += kHex[b[k] >> 4];
-          c.text += kHex[b[k] & 0xF];
-        }
+        append_hex(c.text, rows.column_blob(i));
         continue;
       }
       // The double before the text: converting to text is what SQLite
       // documents as possibly changing the value's type.
-      if (c.is_number()) c.number = sqlite3_column_double(stmt, i);
-      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-      c.text.assign(t ? t : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+      if (c.is_number()) c.number = rows.column_double(i);
+      c.text.assign(rows.column_text(i));
     }
   }
   return r;

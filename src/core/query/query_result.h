@@ -25,12 +25,15 @@ struct BoundQuery {
 /// --param that no query takes (with the closest name) or a required
 /// parameter left out, DataError for a query that does not prepare: all
 /// before any row is read.
-std::vector<BoundQuery> bind_queries(sqlite3* db, const std::vector<SavedQuery>& queries, const ParamArgs& params);
+std::vector<BoundQuery> bind_queries(engine::Connection& db, const std::vector<SavedQuery>& queries,
+                                     const ParamArgs& params);
 
 /// One value of a result.
 struct ResultCell {
-  int type = SQLITE_NULL;  ///< SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
-  std::string text;        ///< as SQLite prints it (0.03, 42); a BLOB as hex digits; empty for NULL
+  /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL:
+  /// SQLite's codes name the types whatever engine gave the value.
+  int type = SQLITE_NULL;
+  std::string text;        ///< as the engine prints it (0.03, 42); a BLOB as hex digits; empty for NULL
   double number = 0;       ///< the value of an INTEGER or FLOAT
 
   bool is_null() const noexcept { return type == SQLITE_NULL; }
@@ -46,8 +49,8 @@ struct QueryResult {
   std::vector<std::string> columns;
   std::vector<std::vector<ResultCell>> rows;
 
-  /// Steps `stmt` to completion. Throws DataError with SQLite's message if a step fails.
-  static QueryResult fetch(sqlite3_stmt* stmt);
+  /// Steps `rows` to completion. Throws DataError with the engine's message if a step fails.
+  static QueryResult fetch(engine::Cursor& rows);
   /// The index of the column called `name`, if there is one.
   std::optional<std::size_t> column(std::string_view name) const;
 };

@@ -4,6 +4,7 @@
 #include <istream>
 
 #include "sqlite/sql_tokenizer.h"
+#include "sqlite/sqlite_engine.h"
 #include "sqlite/statement_scanner.h"
 
 namespace aigc {
@@ -97,16 +98,15 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     const sqlite3_int64 changes_before = sqlite3_total_changes64(db);
     StatementOutcome outcome{info};
     try {
-      if (sqlite3_column_count(stmt.get()) > 0) {
+      SqliteCursor cursor(stmt.get());
+      if (cursor.column_count() > 0) {
         if (summary.results + options.prior_results > 0 && separates_results(options.render.format)) out << "\n";
-        outcome.rows = render_statement(stmt.get(), out, options.render);
+        outcome.rows = render(cursor, out, options.render);
         outcome.has_columns = true;
         ++summary.results;
       } else {
-        int rc;
-        while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        while (cursor.step()) {
         }
-        if (rc != SQLITE_DONE) throw DataError(sqlite3_errmsg(db));
       }
     } catch (const DataError& e) {
       throw StatementError(std::move(info), conn.explain_failure(e.what()), conn.stop_cause());

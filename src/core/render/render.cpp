@@ -1,10 +1,11 @@
 // Rendering result rows.
 //
-// Every value is read once per cell through read_cell(), which keeps SQLite's
-// own text for numbers: INTEGER as decimal, REAL as sqlite3 prints it
-// ("%!.15g": 0.03, 2.0, 1.0e+20), so every format and the sqlite3 shell agree.
-// A BLOB is shown as hex: X'0A1B' in the table and markdown, plain hex digits
-// in CSV and JSON.
+// Rows are read through the engine seam with one call per row
+// (engine::Cursor::read_row, in CurrentRow), which gives each value's type
+// and the value as that type. INTEGER is written in decimal, REAL as
+// real_text() lays it out (0.03, 2.0, 1.0e+20, as SQLite does), so every
+// format and the sqlite3 shell agree. A BLOB is shown as hex: X'0A1B' in the table and markdown,
+// plain hex digits in CSV and JSON.
 //
 // CSV, JSON and markdown stream: one reused buffer per stream, no per-row
 // allocation once the buffers have grown. The table buffers its first 1,000
@@ -14,6 +15,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -24,6 +26,7 @@
 #include "base/json.h"
 #include "base/real_text.h"
 #include "base/suggest.h"
+#include "sqlite/sqlite_engine.h"
 
 namespace aigc {
 
@@ -33,66 +36,74 @@ constexpr std::size_t kFlushAt = 64 * 1024;
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 "…", one cell
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+using engine::ColumnType;
+
 /// One value of the current row. `text` is valid until the next step.
 struct Cell {
-  int type = SQLITE_NULL;
+  ColumnType type = ColumnType::null;
   std::string_view text;
   double real = 0;
 };
 
-/// Where read_cell() puts text it makes: a BLOB's hex digits, a REAL's digits.
-struct CellScratch {
-  std::string hex;
-  RealTextBuffer real;
+/// The current row of a cursor, read with one call per row (one call
+/// through the engine seam, not one per value), and each value as text.
+class CurrentRow {
+ public:
+  CurrentRow(engine::Cursor& cursor, int ncols) : cursor_(cursor), values_(static_cast<std::size_t>(ncols)) {}
+
+  /// Reads the row the cursor is on.
+  void read() { cursor_.read_row(values_); }
+
+  /// Column `i` of the row read last, as the engine gave it.
+  const engine::Cell& value(int i) const { return values_[static_cast<std::size_t>(i)]; }
+
+  /// Column `i` of the row read last, with its text; the text stays valid
+  /// until the next cell(), read() or *_text() call.
+  Cell cell(int i) {
+    const engine::Cell& v = value(i);
+    Cell c;
+    c.type = v.type;
+    switch (v.type) {
+      case ColumnType::null: break;
+      case ColumnType::blob: c.text = blob_text(v.bytes); break;
+      case ColumnType::integer: c.text = integer_text(v.integer); break;
+      case ColumnType::real:
+        c.real = v.real;
+        c.text = real_text(v.real);
+        break;
+      case ColumnType::text: c.text = v.bytes; break;
+    }
+    return c;
+  }
+
+  // The text of a value that is not text. CSV and JSON call these from their
+  // own switch on the type, so that each value takes one branch on its type
+  // in the renderer (the engine's read_row takes the other).
+
+  /// Written here rather than asked of the engine as text: SQLite would
+  /// convert the stored value to make the same digits, slower.
+  std::string_view integer_text(std::int64_t v) {
+    char* begin = number_.data();
+    const auto written = std::to_chars(begin, begin + number_.size(), v);
+    return {begin, static_cast<std::size_t>(written.ptr - begin)};
+  }
+  /// Formatted here, as SQLite would: asking SQLite for the text would also
+  /// convert the stored value, and its printf is slow.
+  std::string_view real_text(double v) { return aigc::real_text(v, number_); }
+  std::string_view blob_text(std::string_view bytes) {
+    hex_.clear();
+    append_hex(hex_, bytes);
+    return hex_;
+  }
+
+ private:
+  engine::Cursor& cursor_;
+  std::vector<engine::Cell> values_;
+  std::string hex_;        ///< a BLOB's hex digits
+  RealTextBuffer number_;  ///< a number's digits
 };
 
-/// Reads column `i`; the text stays valid until the next read into `scratch`.
-Cell read_cell(sqlite3_stmt* stmt, int i, CellScratch& scratch) {
-  Cell c;
-  c.type = sqlite3_column_type(stmt, i);
-  switch (c.type) {
-    case SQLITE_NULL:
-      break;
-    case SQLITE_BLOB: {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(stmt, i));
-      const int n = sqlite3_column_bytes(stmt, i);
-      scratch.hex.clear();
-      for (int k = 0; k < n; ++k) {
-        scratch.hex += kHex[b[k] >> 4];
-        scratch.hex += kHex[b[k] & 0xF];
-      }
-      c.text = scratch.hex;
-      break;
-    }
-    case SQLITE_FLOAT:
-      // Formatted here, as SQLite would: asking SQLite for the text would
-      // also convert the stored value, and its printf is slow.
-      c.real = sqlite3_column_double(stmt, i);
-      c.text = real_text(c.real, scratch.real);
-      break;
-    default: {
-      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-      c.text = std::string_view(t ? t : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
-    }
-  }
-  return c;
-}
-
-bool is_number(int type) { return type == SQLITE_INTEGER || type == SQLITE_FLOAT; }
-
-/// Steps once; true for a row, false when done; throws DataError on failure.
-bool step(sqlite3_stmt* stmt) {
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  throw DataError(sqlite3_errmsg(sqlite3_db_handle(stmt)));
-}
-
-std::string_view column_name(sqlite3_stmt* stmt, int i) {
-  const char* n = sqlite3_column_name(stmt, i);
-  return n ? std::string_view(n) : std::string_view();
-}
+bool is_number(ColumnType type) { return type == ColumnType::integer || type == ColumnType::real; }
 
 void write(std::ostream& out, std::string& buffer) {
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -234,10 +245,10 @@ std::vector<std::size_t> fit_widths(std::vector<std::size_t> widths, const std::
 constexpr std::uint64_t kAlignRows = 1000;
 constexpr std::size_t kAlignBytes = 16u << 20;
 
-std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_table(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   struct Stored {
     std::string text;
-    int type;
+    ColumnType type;
   };
   const auto columns = static_cast<std::size_t>(ncols);
   std::vector<Stored> cells;  // row-major, ncols per row, header first: the rows that size the columns
@@ -245,21 +256,22 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
   std::vector<bool> numeric(columns, true);
   std::vector<bool> seen_value(columns, false);
   for (int i = 0; i < ncols; ++i) {
-    Stored s{{}, SQLITE_TEXT};
-    append_display_text(s.text, column_name(stmt, i));
+    Stored s{{}, ColumnType::text};
+    append_display_text(s.text, cursor.column_name(i));
     cells.push_back(std::move(s));
   }
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   // Reads the current row into `row` (ncols cells, reused).
   auto read_row = [&](Stored* row) {
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      Cell c = current.cell(i);
       Stored& s = row[i];
       s.type = c.type;
       s.text.clear();
-      if (c.type == SQLITE_NULL) {
+      if (c.type == ColumnType::null) {
         s.text = options.null_text;
-      } else if (c.type == SQLITE_BLOB) {
+      } else if (c.type == ColumnType::blob) {
         s.text += "X'";
         s.text += c.text;
         s.text += '\'';
@@ -270,9 +282,9 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
   };
   std::uint64_t rows = 0;
   std::size_t buffered_bytes = 0;
-  bool more = false;  // a row beyond the sizing rows is waiting in `stmt`
+  bool more = false;  // a row beyond the sizing rows is waiting in `cursor`
   while (true) {
-    if (!step(stmt)) break;
+    if (!cursor.step()) break;
     if (rows == kAlignRows || buffered_bytes > kAlignBytes) {
       more = true;
       break;
@@ -283,7 +295,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
     read_row(row);
     for (std::size_t col = 0; col < columns; ++col) {
       buffered_bytes += row[col].text.size();
-      if (row[col].type != SQLITE_NULL) {
+      if (row[col].type != ColumnType::null) {
         seen_value[col] = true;
         if (!is_number(row[col].type)) numeric[col] = false;
       }
@@ -311,7 +323,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
       const Stored& s = row[col];
       // Numbers right, text left; NULL and the header follow their column.
       const bool column_numeric = numeric_column[col];
-      const bool right = header || s.type == SQLITE_NULL ? column_numeric : is_number(s.type);
+      const bool right = header || s.type == ColumnType::null ? column_numeric : is_number(s.type);
       // A streamed number wider than its column is shown whole (that row
       // grows): a cut number would read as a different number.
       std::string shown = streaming && is_number(s.type) ? s.text : fit_to_width(s.text, widths[col]);
@@ -338,7 +350,7 @@ std::uint64_t render_table(sqlite3_stmt* stmt, int ncols, std::ostream& out, con
       ++rows;
       read_row(row.data());
       append_row(row.data(), false);
-    } while (step(stmt));
+    } while (cursor.step());
   }
   line += border;
   write(out, line);
@@ -384,28 +396,35 @@ bool starts_like_formula(std::string_view text) {
   }
 }
 
-std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_csv(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   if (options.bom) out.write("\xEF\xBB\xBF", 3);
   CsvWriter csv(out, options.crlf);
-  for (int i = 0; i < ncols; ++i) csv.field(column_name(stmt, i));
+  for (int i = 0; i < ncols; ++i) csv.field(cursor.column_name(i));
   csv.end_row();
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::string guarded;
   std::uint64_t rows = 0;
-  while (step(stmt)) {
+  while (cursor.step()) {
     ++rows;
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
-      if (c.type == SQLITE_NULL) {
-        csv.field({});
-      } else if (c.type == SQLITE_TEXT && c.text.empty()) {
-        csv.field_quoted({});
-      } else if (c.type == SQLITE_TEXT && options.excel_safe && starts_like_formula(c.text)) {
-        guarded.assign(1, '\'');
-        guarded += c.text;
-        csv.field(guarded);
-      } else {
-        csv.field(c.text);
+      const engine::Cell& v = current.value(i);
+      switch (v.type) {
+        case ColumnType::null: csv.field({}); break;
+        case ColumnType::integer: csv.field(current.integer_text(v.integer)); break;
+        case ColumnType::real: csv.field(current.real_text(v.real)); break;
+        case ColumnType::blob: csv.field(current.blob_text(v.bytes)); break;
+        case ColumnType::text:
+          if (v.bytes.empty()) {
+            csv.field_quoted({});
+          } else if (options.excel_safe && starts_like_formula(v.bytes)) {
+            guarded.assign(1, '\'');
+            guarded += v.bytes;
+            csv.field(guarded);
+          } else {
+            csv.field(v.bytes);
+          }
+          break;
       }
     }
     csv.end_row();
@@ -418,14 +437,14 @@ std::uint64_t render_csv(sqlite3_stmt* stmt, int ncols, std::ostream& out, const
 // json
 
 /// A JSON array of objects, or with `lines` one object per line (JSON Lines).
-std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool lines) {
+std::uint64_t render_json(engine::Cursor& cursor, int ncols, std::ostream& out, bool lines) {
   // Keys are escaped once. A repeated column name (SELECT a, a) would make
   // an object with duplicate keys, which most parsers silently collapse, so
   // later ones get a suffix: a, a_2.
   std::vector<std::string> keys;
   std::vector<std::string> seen;
   for (int i = 0; i < ncols; ++i) {
-    std::string name(column_name(stmt, i));
+    std::string name(cursor.column_name(i));
     std::string unique = name;
     for (int k = 2; std::find(seen.begin(), seen.end(), unique) != seen.end(); ++k)
       unique = name + "_" + std::to_string(k);
@@ -436,23 +455,25 @@ std::uint64_t render_json(sqlite3_stmt* stmt, int ncols, std::ostream& out, bool
     keys.push_back(std::move(key));
   }
   std::string buffer = lines ? "" : "[";
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::uint64_t rows = 0;
-  while (step(stmt)) {
+  while (cursor.step()) {
     if (lines)
       buffer += '{';
     else
       buffer += rows == 0 ? "\n  {" : ",\n  {";
     ++rows;
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      const engine::Cell& v = current.value(i);
       if (i > 0) buffer += ',';
       buffer += keys[static_cast<std::size_t>(i)];
-      switch (c.type) {
-        case SQLITE_NULL: buffer += "null"; break;
-        case SQLITE_INTEGER: buffer += c.text; break;
-        case SQLITE_FLOAT: buffer += std::isfinite(c.real) ? c.text : std::string_view("null"); break;
-        default: append_json_string(buffer, c.text);
+      switch (v.type) {
+        case ColumnType::null: buffer += "null"; break;
+        case ColumnType::integer: buffer += current.integer_text(v.integer); break;
+        case ColumnType::real: buffer += std::isfinite(v.real) ? current.real_text(v.real) : "null"; break;
+        case ColumnType::text: append_json_string(buffer, v.bytes); break;
+        case ColumnType::blob: append_json_string(buffer, current.blob_text(v.bytes)); break;
       }
     }
     buffer += lines ? "}\n" : "}";
@@ -517,31 +538,32 @@ void append_markdown_cell(std::string& out, std::string_view text) {
   }
 }
 
-std::uint64_t render_markdown(sqlite3_stmt* stmt, int ncols, std::ostream& out, const RenderOptions& options) {
+std::uint64_t render_markdown(engine::Cursor& cursor, int ncols, std::ostream& out, const RenderOptions& options) {
   std::string buffer = "|";
   for (int i = 0; i < ncols; ++i) {
     buffer += ' ';
-    append_markdown_cell(buffer, column_name(stmt, i));
+    append_markdown_cell(buffer, cursor.column_name(i));
     buffer += " |";
   }
   buffer += "\n|";
   // Streaming: a column is right-aligned when its value in the first row is
   // a number (there is no later pass to look at the rest).
-  bool have_row = step(stmt);
+  bool have_row = cursor.step();
   for (int i = 0; i < ncols; ++i)
-    buffer += have_row && is_number(sqlite3_column_type(stmt, i)) ? " ---: |" : " --- |";
+    buffer += have_row && is_number(cursor.column_type(i)) ? " ---: |" : " --- |";
   buffer += '\n';
-  CellScratch scratch;
+  CurrentRow current(cursor, ncols);
   std::uint64_t rows = 0;
-  for (; have_row; have_row = step(stmt)) {
+  for (; have_row; have_row = cursor.step()) {
     ++rows;
     buffer += '|';
+    current.read();
     for (int i = 0; i < ncols; ++i) {
-      Cell c = read_cell(stmt, i, scratch);
+      Cell c = current.cell(i);
       buffer += ' ';
-      if (c.type == SQLITE_NULL) {
+      if (c.type == ColumnType::null) {
         append_markdown_cell(buffer, options.null_text);
-      } else if (c.type == SQLITE_BLOB) {
+      } else if (c.type == ColumnType::blob) {
         buffer += "X'";
         buffer += c.text;
         buffer += '\'';
@@ -583,22 +605,36 @@ std::string_view format_name(Format f) {
   return "table";
 }
 
-std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options) {
-  const int ncols = sqlite3_column_count(stmt);
+std::uint64_t render(engine::Cursor& cursor, std::ostream& out, const RenderOptions& options) {
+  const int ncols = cursor.column_count();
   if (ncols == 0) {
     // A statement without result columns (DDL, DML): run it, show nothing.
     std::uint64_t rows = 0;
-    while (step(stmt)) ++rows;
+    while (cursor.step()) ++rows;
     return rows;
   }
   switch (options.format) {
-    case Format::table: return render_table(stmt, ncols, out, options);
-    case Format::csv: return render_csv(stmt, ncols, out, options);
-    case Format::json: return render_json(stmt, ncols, out, false);
-    case Format::jsonl: return render_json(stmt, ncols, out, true);
-    case Format::markdown: return render_markdown(stmt, ncols, out, options);
+    case Format::table: return render_table(cursor, ncols, out, options);
+    case Format::csv: return render_csv(cursor, ncols, out, options);
+    case Format::json: return render_json(cursor, ncols, out, false);
+    case Format::jsonl: return render_json(cursor, ncols, out, true);
+    case Format::markdown: return render_markdown(cursor, ncols, out, options);
   }
   return 0;
+}
+
+std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options) {
+  SqliteCursor cursor(stmt);
+  return render(cursor, out, options);
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char byte : bytes) {
+    const auto b = static_cast<unsigned char>(byte);
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
 }
 
 }  // namespace aigc

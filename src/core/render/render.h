@@ -1,15 +1,17 @@
 #pragma once
 /// Writing result rows as an aligned table, CSV, JSON or Markdown. One
 /// renderer for `aigc run`, `aigc sql`, the shell and exports, so every
-/// surface shows a result the same way.
-#include <sqlite3.h>
-
-#include "base/display_width.h"  // display_width, for the renderer's callers
-
+/// surface shows a result the same way. It reads rows through the engine
+/// seam (engine/cursor.h), so it renders any engine's results.
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
+
+#include "base/display_width.h"  // display_width, for the renderer's callers
+#include "engine/cursor.h"
+
+struct sqlite3_stmt;
 
 namespace aigc {
 
@@ -36,13 +38,20 @@ struct RenderOptions {
   std::string null_text = "NULL";
 };
 
-/// Steps `stmt` to completion and writes every row in the chosen format.
-/// Returns the number of rows. Throws DataError with SQLite's message if a
-/// step fails (e.g. interrupted). The table format sizes its columns on the
-/// first 1,000 rows (fewer if they exceed 16 MiB) and streams the rest with
-/// those widths, cutting a wider text with "…" (a wider number is shown
-/// whole, its line grows); the others stream.
+/// Steps `rows` to completion and writes every row in the chosen format.
+/// Returns the number of rows. Throws DataError with the engine's message if
+/// a step fails (e.g. interrupted). The table format sizes its columns on
+/// the first 1,000 rows (fewer if they exceed 16 MiB) and streams the rest
+/// with those widths, cutting a wider text with "…" (a wider number is shown
+/// whole, its line grows); the others stream. A cursor without result
+/// columns (DDL, DML) is run and shows nothing.
+std::uint64_t render(engine::Cursor& rows, std::ostream& out, const RenderOptions& options);
+
+/// render() on a SQLite statement the caller owns, for callers that hold one.
 std::uint64_t render_statement(sqlite3_stmt* stmt, std::ostream& out, const RenderOptions& options);
 
+/// Appends a BLOB's `bytes` as every output shows them: upper-case hex
+/// digits, two per byte ("0A1B").
+void append_hex(std::string& out, std::string_view bytes);
 
 }  // namespace aigc

@@ -9,7 +9,7 @@
 
 #include "base/error.h"
 #include "report/markup.h"
-#include "sqlite/database.h"
+#include "sqlite/sqlite_engine.h"
 #include "base/output_file.h"
 #include "base/resources.h"
 #include "query/query_result.h"
@@ -40,21 +40,21 @@ struct ReportSection {
 };
 
 /// report_section by id; empty if the warehouse has no such table.
-std::map<std::string, ReportSection> read_sections(sqlite3* db) {
+std::map<std::string, ReportSection> read_sections(engine::Connection& db) {
   std::map<std::string, ReportSection> sections;
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT section_id, part, title, subtitle, start_line FROM report_section", -1, &raw,
-                         nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
+  std::unique_ptr<engine::Cursor> rows;
+  try {
+    rows = db.prepare("SELECT section_id, part, title, subtitle, start_line FROM report_section");
+  } catch (const DataError&) {
     return sections;
   }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-  auto text = [&](int i) {
-    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), i));
-    return std::string(t ? t : "");
-  };
-  while (sqlite3_step(stmt.get()) == SQLITE_ROW)
-    sections[text(0)] = ReportSection{text(1), text(2), text(3), sqlite3_column_int64(stmt.get(), 4)};
+  auto text = [&](int i) { return std::string(rows->column_text(i)); };
+  try {
+    while (rows->step()) sections[text(0)] = ReportSection{text(1), text(2), text(3), rows->column_int64(4)};
+  } catch (const DataError&) {
+    // As before the engine seam: sections read so far are kept; a query
+    // that meets the same failure reports it.
+  }
   return sections;
 }
 
@@ -235,8 +235,8 @@ void write_section(std::string& html, const Entry& e, std::size_t number,
 
 }  // namespace
 
-HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
-                                    std::ostream& out, const HtmlReportOptions& options) {
+HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse,
+                                    const QueryCatalog& catalog, std::ostream& out, const HtmlReportOptions& options) {
   // Run everything first: a failing query must not leave half a page.
   auto bound = bind_queries(db, catalog.queries(), options.params);
   const auto sections = read_sections(db);
@@ -247,7 +247,7 @@ HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse,
     e.query = &b.prepared.query();
     e.params = b.params;
     try {
-      e.result = QueryResult::fetch(b.prepared.get());
+      e.result = QueryResult::fetch(b.prepared.cursor());
     } catch (const DataError& err) {
       throw DataError("query " + e.query->name + ": " + err.what());
     }
@@ -341,12 +341,25 @@ HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse,
   return summary;
 }
 
-HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
-                                         const fs::path& file, const HtmlReportOptions& options) {
-  OutputFile out(file, database_file(db), options.standard_output);
+HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                    std::ostream& out, const HtmlReportOptions& options) {
+  SqliteConnection connection(db);
+  return write_html_report(connection, warehouse, catalog, out, options);
+}
+
+HtmlReportSummary write_html_report_file(engine::Connection& db, const WarehouseInfo& warehouse,
+                                         const QueryCatalog& catalog, const fs::path& file,
+                                         const HtmlReportOptions& options) {
+  OutputFile out(file, db.database_file(), options.standard_output);
   auto summary = write_html_report(db, warehouse, catalog, out.stream(), options);
   out.commit();
   return summary;
+}
+
+HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                         const fs::path& file, const HtmlReportOptions& options) {
+  SqliteConnection connection(db);
+  return write_html_report_file(connection, warehouse, catalog, file, options);
 }
 
 }  // namespace aigc

@@ -18,6 +18,7 @@
 #include <ostream>
 #include <string>
 
+#include "engine/connection.h"
 #include "query/catalog.h"
 #include "export/export.h"
 
@@ -44,6 +45,8 @@ struct HtmlReportSummary {
 /// runs before anything is written. Throws UsageError for a --param no
 /// query takes or a required parameter left out, DataError naming the query
 /// whose SQL fails, or if writing fails.
+HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse,
+                                    const QueryCatalog& catalog, std::ostream& out, const HtmlReportOptions& options);
 HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                     std::ostream& out, const HtmlReportOptions& options);
 
@@ -51,6 +54,9 @@ HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse,
 /// renamed into place when complete, so a failure leaves no file behind and
 /// an older `file` untouched). Throws UsageError if `file` is the database
 /// `db` reads or a companion of it.
+HtmlReportSummary write_html_report_file(engine::Connection& db, const WarehouseInfo& warehouse,
+                                         const QueryCatalog& catalog, const fs::path& file,
+                                         const HtmlReportOptions& options);
 HtmlReportSummary write_html_report_file(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                          const fs::path& file, const HtmlReportOptions& options);
 
