@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "render/render.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
@@ -276,7 +277,7 @@ TEST_CASE("adversarial sql: an endless result in table format streams in bounded
 
 TEST_CASE("adversarial sql: the table sizes columns on its first 1,000 rows, then cuts wider cells with an ellipsis") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-  aigc::RawStatement st(db.getHandle(),
+  aigc::Statement st(db.getHandle(),
                        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1002) "
                        "SELECT x, CASE WHEN x = 1002 THEN 'much wider than before' ELSE 'ab' END AS t FROM c");
   std::ostringstream out;

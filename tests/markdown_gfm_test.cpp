@@ -13,7 +13,8 @@
 
 #include "query/catalog.h"
 #include "csv/csv_reader.h"
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "render/render.h"
 #include "report_fixture.h"
 #include "support.h"
@@ -113,7 +114,7 @@ TEST_CASE("markdown: hostile cells render on GitHub exactly as the CSV has them"
     return;
   }
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-  aigc::RawStatement stmt(db.getHandle(),
+  aigc::Statement stmt(db.getHandle(),
                           "SELECT '<td>x</td>' AS html, '**Alibaba**' AS bold, '_em_ `code`' AS code, "
                           "'a\\|b' AS backslash_pipe, '  both ends  ' AS spaces, '[link](http://x.y)' AS link, "
                           "'&amp; &#32; &lt;' AS entities, '~~gone~~' AS strike, 'snake_case _lead trail_ a_*b*_c 中_文' AS underscores, 'two' || char(10) || 'lines' AS nl, "

@@ -16,7 +16,8 @@
 #include <sstream>
 #include <string>
 
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "base/real_text.h"
 #include "render/render.h"
 #include "support.h"
@@ -174,7 +175,7 @@ TEST_CASE("real text: CSV export of REALs reads back as the stored doubles") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   db.exec("CREATE TABLE t(x REAL)");
   db.exec("INSERT INTO t VALUES (2.0), (0.03), (1e20), (-1.5e-5), (0.1+0.2), (1.0/6), (1e15), (123456789012345.0)");
-  aigc::RawStatement stmt(db.getHandle(), "SELECT x, printf('%a', x) FROM t");
+  aigc::Statement stmt(db.getHandle(), "SELECT x, printf('%a', x) FROM t");
   aigc::RenderOptions o;
   o.format = aigc::Format::csv;
   std::ostringstream out;

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "csv/csv_reader.h"
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "base/error.h"
 #include "render/render.h"
 #include "json_parse.h"
@@ -17,7 +18,7 @@ namespace {
 /// Runs `sql` on `db` and renders it.
 std::string render(SQLite::Database& db, const std::string& sql, const aigc::RenderOptions& options,
                    std::uint64_t* rows = nullptr) {
-  aigc::RawStatement stmt(db.getHandle(), sql);
+  aigc::Statement stmt(db.getHandle(), sql);
   std::ostringstream out;
   auto n = aigc::render_statement(stmt.get(), out, options);
   if (rows) *rows = n;
@@ -199,9 +200,9 @@ TEST_CASE("csv: parses back through CsvReader to the same values, NULL and '' di
   CHECK(csv.field(0) == "product");
   CHECK(csv.field(4) == "note");
 
-  aigc::RawStatement stmt(db.getHandle(), kSample);
+  aigc::Statement stmt(db.getHandle(), kSample);
   int rows = 0;
-  while (stmt.step() == SQLITE_ROW) {
+  while (stmt.step()) {
     ++rows;
     REQUIRE(csv.next());
     REQUIRE(csv.size() == 5);
@@ -356,7 +357,7 @@ TEST_CASE("render: a statement failing mid-way throws DataError after the rows b
       "SELECT i, CASE WHEN i = 3 THEN abs(-9223372036854775807 - (i - 2)) ELSE i END AS v FROM n";
   for (auto f : {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::markdown}) {
     CAPTURE(aigc::format_name(f));
-    aigc::RawStatement stmt(db.getHandle(), sql);
+    aigc::Statement stmt(db.getHandle(), sql);
     std::ostringstream out;
     CHECK_THROWS_WITH_AS(aigc::render_statement(stmt.get(), out, with(f)), doctest::Contains("integer overflow"),
                          aigc::DataError);

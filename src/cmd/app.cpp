@@ -10,7 +10,8 @@
 #include "base/display_width.h"
 #include "base/version.h"
 #include "cmd/commands.h"
-#include "sqlite/database.h"
+#include "base/environment.h"
+#include "sqlite/connection.h"
 
 namespace aigc::cmd {
 

@@ -3,6 +3,7 @@
 // It must fail with the header not found, because aigc_sqlite does not
 // link aigc_render and so does not have render/ on its include path.
 #include "render/render.h"
-#include "sqlite/database.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 
 int main() { return 0; }

@@ -32,10 +32,6 @@ namespace aigc {
 /// Why a statement did not run to completion, besides an SQL error.
 enum class StopCause { none, interrupted, timed_out };
 
-/// Deprecated: the guard's statements are Statements; this name remains
-/// only for query/sql_script.cpp until it says Statement.
-using Prepared = Statement;
-
 /// The guarded connection. Not movable: SQLite's callbacks hold its address.
 class GuardedConnection {
  public:

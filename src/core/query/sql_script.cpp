@@ -80,7 +80,7 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     info.ordinal = ordinal;
     info.line = line + static_cast<std::size_t>(std::count(rest.begin(), rest.begin() + static_cast<long>(start), '\n'));
     std::size_t consumed = 0;
-    Prepared stmt;
+    Statement stmt;
     try {
       stmt = conn.prepare(rest, &consumed);
     } catch (const DataError& e) {

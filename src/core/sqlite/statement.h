@@ -109,15 +109,6 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// Deprecated: Statement with the old step() that returns SQLite's code.
-/// Kept only so load/, render/, export/, report/ and query/catalog compile
-/// until they move to Statement::step() (or try_step()); then delete it.
-class RawStatement : public Statement {
- public:
-  RawStatement(sqlite3* db, std::string_view sql) : Statement(db, sql, Prepare::persistent) {}
-  int step() noexcept { return try_step(); }
-};
-
 /// Runs SQL with no result rows (one or more statements); throws DataError
 /// through check().
 void exec(sqlite3* db, const std::string& sql);
