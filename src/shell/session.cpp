@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/text.h"
 #include "sqlite/connection.h"
 #include "sqlite/statement.h"
 #include "base/error.h"
@@ -24,18 +25,6 @@ namespace {
 
 constexpr std::size_t any_number = SIZE_MAX;
 constexpr int max_read_depth = 8;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// Runs a query on the raw connection and collects the first column.
 std::vector<std::string> first_column(sqlite3* db, const std::string& sql, const std::string& bind = {}) {
@@ -54,7 +43,7 @@ std::vector<std::string> table_and_view_names(sqlite3* db) {
 
 /// The format a file's extension asks for, if it names one.
 std::optional<Format> format_for_extension(const fs::path& path) {
-  const std::string ext = lower(path.extension().string());
+  const std::string ext = ascii_lower(path.extension().string());
   if (ext == ".csv") return Format::csv;
   if (ext == ".json") return Format::json;
   if (ext == ".jsonl" || ext == ".ndjson") return Format::jsonl;
@@ -241,7 +230,7 @@ void Session::run_sql(const Input& input) {
 void Session::run_dot_command(const Input& input) {
   auto words = split_dot_command(input.text);
   if (words.empty()) return;
-  const std::string name = lower(words.front());
+  const std::string name = ascii_lower(words.front());
   const auto& table = dot_commands();
   auto it = std::find_if(table.begin(), table.end(), [&](const DotCommand& c) { return c.name == name; });
   if (it == table.end()) {
@@ -266,7 +255,7 @@ const CompletionWords& Session::completion_words() {
   }
   sqlite3* db = conn_.handle();
   w.tables = table_and_view_names(db);
-  for (const auto& t : w.tables) w.columns[lower(t)] = first_column(db, "SELECT name FROM pragma_table_info(?1)", t);
+  for (const auto& t : w.tables) w.columns[ascii_lower(t)] = first_column(db, "SELECT name FROM pragma_table_info(?1)", t);
   w.queries = catalog_.names();
   for (const auto& c : dot_commands()) w.dot_commands.emplace_back(c.name);
   w.formats = {"table", "csv", "json", "jsonl", "markdown"};
@@ -335,7 +324,7 @@ void Session::cmd_help(const std::vector<std::string>& args) {
     out() << help_text();
     return;
   }
-  std::string name = lower(args[0]);
+  std::string name = ascii_lower(args[0]);
   if (name.front() != '.') name.insert(name.begin(), '.');
   for (const auto& c : dot_commands())
     if (c.name == name) {
@@ -393,7 +382,7 @@ void Session::cmd_mode(const std::vector<std::string>& args) {
     out() << format_name(render_.format) << "\n";
     return;
   }
-  render_.format = parse_format(lower(args[0]));
+  render_.format = parse_format(ascii_lower(args[0]));
 }
 
 void Session::cmd_output(const std::vector<std::string>& args) {
@@ -428,7 +417,7 @@ void Session::cmd_export(const std::vector<std::string>& args) {
 }
 
 void Session::cmd_timer(const std::vector<std::string>& args) {
-  const std::string v = lower(args[0]);
+  const std::string v = ascii_lower(args[0]);
   if (v == "on")
     timer_ = true;
   else if (v == "off")

@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "base/text.h"
 #include "sqlite/sqlite_engine.h"
 #include "base/error.h"
 #include "export/export.h"
@@ -71,12 +72,6 @@ std::string first_chars(const std::string& text, std::size_t count) {
 std::size_t char_count(const std::string& text) {
   return static_cast<std::size_t>(
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-std::string ascii_lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 /// The workbook: freed without writing anything unless close() ran.

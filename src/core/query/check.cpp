@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/text.h"
 #include "csv/csv_reader.h"
 #include "sqlite/connection.h"
 #include "sqlite/quote.h"
@@ -38,12 +39,6 @@ void each_row(sqlite3* db, const std::string& sql, const std::string& arg, Fn fn
   Statement st(db, sql);
   if (!arg.empty()) st.bind_text(1, arg);
   while (st.step()) fn(std::as_const(st));
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 struct ColumnFacts {

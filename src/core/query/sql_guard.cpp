@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/text.h"
 #include "load/loader.h"
 #include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
@@ -20,12 +21,6 @@ namespace aigc {
 namespace {
 
 std::string_view text_or_empty(const char* p) { return p ? std::string_view(p) : std::string_view(); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// What kind of statement `sql` starts, in upper case, for messages:
 /// "VACUUM", "CREATE TABLE", "CREATE UNIQUE INDEX", "DROP VIEW".
@@ -301,14 +296,14 @@ int GuardedConnection::authorize(void* self_ptr, int action, const char* a, cons
   auto* self = static_cast<GuardedConnection*>(self_ptr);
   const std::string_view arg1 = text_or_empty(a), arg2 = text_or_empty(b);
   if (action == SQLITE_FUNCTION) {
-    const std::string name = lower(arg2);
+    const std::string name = ascii_lower(arg2);
     if (name == "load_extension")
       return self->deny("load_extension() is not allowed: aigc never loads SQLite extensions, even with --write");
     if (const char* why = refused_function(name))
       return self->deny(name + "() is not allowed, even with --write: " + why);
   }
   if (action == SQLITE_PRAGMA && b != nullptr) {
-    const std::string name = lower(arg1);
+    const std::string name = ascii_lower(arg1);
     if (const char* why = refused_pragma_setting(name))
       return self->deny("PRAGMA " + name + " = " + std::string(arg2) + " is not allowed, even with --write: " + why);
   }
@@ -323,7 +318,7 @@ int GuardedConnection::authorize(void* self_ptr, int action, const char* a, cons
     case SQLITE_SAVEPOINT:
       return SQLITE_OK;
     case SQLITE_PRAGMA: {
-      const std::string name = lower(arg1);
+      const std::string name = ascii_lower(arg1);
       if (pragma_allowed_read_only(name, b != nullptr)) return SQLITE_OK;
       std::string what = "PRAGMA " + name;
       if (b) what += " = " + std::string(arg2);

@@ -141,31 +141,30 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   // thread parses, it never touches SQLite), so SQLite's per-call mutex is
   // pure cost.
   const int flags = (access == Access::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
+  // Reading the schema is the first thing that touches the file's content:
+  // it turns "file is not a database" into an error here, with the path.
+  auto open_and_read = [&](int open_flags) {
+    SQLite::Database db(path, open_flags, busy_timeout_ms());
+    harden_connection(db.getHandle());
+    db.exec("SELECT count(*) FROM sqlite_schema");
+    return db;
+  };
+  auto open_for_use = [&] {
+    SQLite::Database db = open_and_read(flags);
+    db.exec("PRAGMA foreign_keys = ON");
+    return db;
+  };
   try {
     try {
-      SQLite::Database db(path, flags, busy_timeout_ms());
-      harden_connection(db.getHandle());
-      // Reading the schema is the first thing that touches the file's content:
-      // it turns "file is not a database" into an error here, with the path.
-      db.exec("SELECT count(*) FROM sqlite_schema");
-      db.exec("PRAGMA foreign_keys = ON");
-      return db;
+      return open_for_use();
     } catch (const SQLite::Exception& e) {
       if (e.getExtendedErrorCode() != SQLITE_READONLY_ROLLBACK) throw;
     }
     // A writer was killed (or hit a full disk) mid-transaction and left a
     // hot journal. A read-only connection cannot roll it back; the first
     // read of a read-write one does, restoring the file as it was.
-    {
-      SQLite::Database recover(path, SQLite::OPEN_READWRITE, busy_timeout_ms());
-      harden_connection(recover.getHandle());
-      recover.exec("SELECT count(*) FROM sqlite_schema");
-    }
-    SQLite::Database db(path, flags, busy_timeout_ms());
-    harden_connection(db.getHandle());
-    db.exec("SELECT count(*) FROM sqlite_schema");
-    db.exec("PRAGMA foreign_keys = ON");
-    return db;
+    open_and_read(SQLite::OPEN_READWRITE);
+    return open_for_use();
   } catch (const SQLite::Exception& e) {
     throw DataError("cannot open warehouse " + path.string() + ": " +
                     explain_sqlite_error(e));

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "base/text.h"
 #include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
 #include "sqlite/statement.h"
@@ -25,15 +26,10 @@ void each_row(sqlite3* db, const std::string& sql, Fn fn) {
   }
 }
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 ColumnType type_of(const std::string& declared) {
   // STRICT tables allow exactly these names; for non-STRICT tables apply
   // SQLite's affinity rules (section 3.1 of the datatype documentation).
-  const std::string t = upper(declared);
+  const std::string t = ascii_upper(declared);
   if (t == "INT" || t == "INTEGER") return ColumnType::integer;
   if (t == "REAL") return ColumnType::real;
   if (t == "TEXT") return ColumnType::text;

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/text.h"
 #include "sqlite/quote.h"
 #include "sqlite/sqlite_error.h"
 #include "sqlite/statement.h"
@@ -18,12 +19,6 @@ namespace aigc {
 namespace {
 
 constexpr const char* kSeedRowsKey = "seed_rows:";
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 /// FNV-1a, 64 bits: fixed by its definition (std::hash is not), so a
 /// fingerprint written by one build of aigc is read the same by the next.
@@ -83,7 +78,7 @@ std::string canonical_expr(const std::vector<std::string>& names) {
 
 std::vector<std::string> sorted_names(const std::vector<Column>& cols) {
   std::vector<std::string> names;
-  for (const auto& c : cols) names.push_back(lower(c.name));
+  for (const auto& c : cols) names.push_back(ascii_lower(c.name));
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -134,7 +129,7 @@ OldMeta read_old_meta(sqlite3* db) {
     std::string key = text(s, 0), value = text(s, 1);
     if (key.rfind(kSeedRowsKey, 0) == 0) {
       m.has_fingerprints = true;
-      std::string table = lower(key.substr(std::string(kSeedRowsKey).size()));
+      std::string table = ascii_lower(key.substr(std::string(kSeedRowsKey).size()));
       m.report_tables.insert(table);
       auto& set = m.seed_rows[table];
       std::istringstream in(value);
@@ -182,21 +177,21 @@ class Carrier {
       while (s.step()) {
         std::string name = text(s, 1), type = text(s, 2);
         if (type != "table" && type != "virtual") continue;  // views later; shadow tables go with theirs
-        if (lower(name).rfind("sqlite_", 0) == 0 || lower(name) == "aigc_meta") continue;
+        if (ascii_lower(name).rfind("sqlite_", 0) == 0 || ascii_lower(name) == "aigc_meta") continue;
         old_tables.emplace_back(name, type);
       }
       std::sort(old_tables.begin(), old_tables.end());
     }
     for (const auto& [name, type] : old_tables) {
       const auto cols = columns_of(db_, "old", name);
-      const bool in_new = new_tables.count(lower(name)) > 0;
+      const bool in_new = new_tables.count(ascii_lower(name)) > 0;
       bool report;
       if (!legacy)
-        report = meta.report_tables.count(lower(name)) > 0;
+        report = meta.report_tables.count(ascii_lower(name)) > 0;
       else  // `aigc import` declares every column ANY; the report's tables are typed
         report = type == "table" && std::any_of(cols.begin(), cols.end(), [](const Column& c) { return c.type != "ANY"; });
       if (report) {
-        auto it = meta.seed_rows.find(lower(name));
+        auto it = meta.seed_rows.find(ascii_lower(name));
         static const std::set<std::uint64_t> none;
         carry_rows(name, cols, in_new, it == meta.seed_rows.end() ? none : it->second, legacy && !same_seeds);
       } else {
@@ -220,7 +215,7 @@ class Carrier {
     const auto names = sorted_names(old_cols);
     std::vector<Column> new_cols = in_new ? columns_of(db_, "main", table) : std::vector<Column>{};
     std::set<std::string> new_names;
-    for (const auto& c : new_cols) new_names.insert(lower(c.name));
+    for (const auto& c : new_cols) new_names.insert(ascii_lower(c.name));
     const bool comparable = in_new && std::all_of(names.begin(), names.end(), [&](const std::string& n) { return new_names.count(n); });
     const auto new_seed_rows = comparable ? fingerprints(db_, "main", table, names) : std::set<std::uint64_t>{};
     std::set<std::string> old_names(names.begin(), names.end());
@@ -232,7 +227,7 @@ class Carrier {
     std::vector<std::string> dropped_cols;  // old columns the new table lacks
     for (const auto& c : old_cols) {
       select += ", " + quote_identifier(c.name);
-      if (new_names.count(lower(c.name))) {
+      if (new_names.count(ascii_lower(c.name))) {
         insert_cols += (insert_cols.empty() ? "" : ", ") + quote_identifier(c.name);
         params += params.empty() ? "?" : ", ?";
       }
@@ -255,7 +250,7 @@ class Carrier {
       int p = 1;
       for (std::size_t i = 0; i < old_cols.size(); ++i) {
         sqlite3_value* v = sqlite3_column_value(sel.get(), static_cast<int>(i) + 3);
-        if (new_names.count(lower(old_cols[i].name)))
+        if (new_names.count(ascii_lower(old_cols[i].name)))
           sqlite3_bind_value(ins.get(), p++, v);
         else if (sqlite3_value_type(v) != SQLITE_NULL)
           lost += (lost.empty() ? "" : ", ") + old_cols[i].name;
@@ -268,7 +263,7 @@ class Carrier {
       // Not step(): a constraint failure is this row's problem, not the build's.
       const int rc = ins.try_step();
       if (rc == SQLITE_DONE) {
-        user_rows_[lower(table)][sqlite3_last_insert_rowid(db_)] = key;
+        user_rows_[ascii_lower(table)][sqlite3_last_insert_rowid(db_)] = key;
         kept_[table].first++;
       } else {
         if ((rc & 0xff) != SQLITE_CONSTRAINT) check(rc, db_);  // not this row's fault: the build fails
@@ -322,7 +317,7 @@ class Carrier {
                      "ORDER BY type = 'view', rowid");
     while (s.step()) {
       const std::string type = text(s, 0), name = text(s, 1), table = text(s, 2);
-      if (dropped_tables_.count(lower(table))) continue;
+      if (dropped_tables_.count(ascii_lower(table))) continue;
       try {
         exec(db_, text(s, 3));
       } catch (const DataError& e) {
@@ -343,7 +338,7 @@ class Carrier {
       std::set<std::pair<std::string, std::int64_t>> seen;
       for (const auto& [table, rowid, parent] : bad) {
         if (!seen.insert({table, rowid}).second) continue;
-        auto& rows = user_rows_[lower(table)];
+        auto& rows = user_rows_[ascii_lower(table)];
         auto it = rows.find(rowid);
         const std::string key = it != rows.end() ? it->second : "rowid " + std::to_string(rowid);
         add_problem(table, key, "FOREIGN KEY constraint failed: refers to a " + parent + " row that is not in the new warehouse");
@@ -362,7 +357,7 @@ class Carrier {
                    bool whole_table = false) {
     problems_.push_back({table, key, rule});
     discarded_[table] += rows;
-    if (whole_table) dropped_tables_.insert(lower(table));
+    if (whole_table) dropped_tables_.insert(ascii_lower(table));
   }
 
   [[noreturn]] void throw_problems() const {
