@@ -12,8 +12,8 @@
 #include <random>
 #include <thread>
 
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -94,7 +94,8 @@ void remove_seed_line(const test::fs::path& file, const std::string& prefix) {
 }
 
 const std::string kNewPrice =
-    "new_seed_price,gpt4,tokens,output,千tokens,0,0.06,0.06,USD,0,,,2023-12,0.06美元（输出）,outlook_app_layer,303,,,pricing_as_of_publication\n";
+    "new_seed_price,gpt4,tokens,output,千tokens,0,0.06,0.06,USD,0,,,2023-12,0.06美元（输出）,outlook_app_layer,303,,,"
+    "pricing_as_of_publication\n";
 
 }  // namespace
 
@@ -199,7 +200,8 @@ TEST_CASE("build keeps user data: an imported table whose name the new schema ta
   CHECK_FALSE(contains(again.out, "kept"));
 }
 
-TEST_CASE("build keeps user data: a warehouse of the old aigc (application_id 0) keeps its user rows through an upgrade") {
+TEST_CASE(
+    "build keeps user data: a warehouse of the old aigc (application_id 0) keeps its user rows through an upgrade") {
   Fixture f;
   f.build();
   f.load_user_rows(user_price("my_gpt4"));
@@ -289,9 +291,10 @@ TEST_CASE("build: the old warehouse's -wal is never read as part of the new one"
     // Frames that overwrite many pages of the old file: read into the new
     // file, they would be garbage there.
     other->exec("UPDATE pricing SET price_text = price_text || ' (checked)'");
-    other->exec("INSERT INTO pricing (pricing_id, product_id, billing_basis, direction, unit, unit_stated, currency, "
-                "open_ended, as_of, price_text, source_note) SELECT 'my_in_wal', product_id, billing_basis, direction, "
-                "unit, unit_stated, currency, open_ended, as_of, price_text, 'mine' FROM pricing LIMIT 1");
+    other->exec(
+        "INSERT INTO pricing (pricing_id, product_id, billing_basis, direction, unit, unit_stated, currency, "
+        "open_ended, as_of, price_text, source_note) SELECT 'my_in_wal', product_id, billing_basis, direction, "
+        "unit, unit_stated, currency, open_ended, as_of, price_text, 'mine' FROM pricing LIMIT 1");
     REQUIRE(test::fs::file_size(test::fs::path(f.db.string() + "-wal")) > 0);
     auto r = f.aigc({"build", "--discard-user-data"});
     INFO(r.describe());
@@ -338,7 +341,8 @@ TEST_CASE("build: the old warehouse's -wal is never read as part of the new one"
   SQLite::Database d(f.db.string());
   CHECK(d.execAndGet("PRAGMA integrity_check").getString() == "ok");
   CHECK(d.execAndGet("PRAGMA journal_mode").getString() == "delete");
-  CHECK(d.execAndGet("SELECT count(*) FROM pricing WHERE price_text LIKE '%(checked)' AND source_note IS NULL").getInt() == 0);
+  CHECK(d.execAndGet("SELECT count(*) FROM pricing WHERE price_text LIKE '%(checked)' AND source_note IS NULL")
+            .getInt() == 0);
   CHECK(d.execAndGet("SELECT count(*) FROM pricing WHERE pricing_id = 'my_before_wal'").getInt() == 1);
 }
 
@@ -406,7 +410,9 @@ TEST_CASE("build attacked: concurrent builds keep user rows exactly once and lea
   std::vector<test::RunResult> results(4);
   std::vector<std::thread> threads;
   for (auto& r : results)
-    threads.emplace_back([&] { r = test::run_aigc({"--db", f.db.string(), "build", "--quiet"}, f.dir.path(), "", {"AIGC_BUSY_TIMEOUT=20000"}); });
+    threads.emplace_back([&] {
+      r = test::run_aigc({"--db", f.db.string(), "build", "--quiet"}, f.dir.path(), "", {"AIGC_BUSY_TIMEOUT=20000"});
+    });
   for (auto& t : threads) t.join();
   for (const auto& r : results) {
     INFO(r.describe());
@@ -432,7 +438,8 @@ TEST_CASE("build attacked: killed at random moments, the user's rows are in the 
   int killed = 0;
   for (int trial = 0; trial < 8; ++trial) {
     test::RunLimits limits;
-    limits.kill_after = std::chrono::microseconds(std::uniform_int_distribution<long long>(took.count() / 20, took.count())(rng));
+    limits.kill_after =
+        std::chrono::microseconds(std::uniform_int_distribution<long long>(took.count() / 20, took.count())(rng));
     auto r = test::run_aigc({"--db", f.db.string(), "build", "--quiet"}, f.dir.path(), "", {}, limits);
     killed += r.status == 128 + 9;
     CHECK((r.status == 0 || r.status == 128 + 9));
@@ -480,7 +487,9 @@ TEST_CASE("build keeps user data: a user row that breaks a rule of the new schem
   CHECK(f.count("SELECT count(*) FROM sqlite_schema WHERE name = 'my_price_index'") == 1);
 }
 
-TEST_CASE("build: a warehouse left in WAL mode is rebuilt, and a failed rebuild leaves it byte-identical, still in WAL mode") {
+TEST_CASE(
+    "build: a warehouse left in WAL mode is rebuilt, and a failed rebuild leaves it byte-identical, still in WAL "
+    "mode") {
   Fixture f;
   f.build();
   f.load_user_rows(user_price("new_seed_price") + user_price("my_fine"));
@@ -526,7 +535,8 @@ TEST_CASE("build attacked: rows loaded while builds run are never lost without a
     CHECK((loads[i].status == 0 || loads[i].status == 1));
     // One that opened the old file before a build replaced it is refused by
     // SQLite (the file moved), and says so.
-    if (loads[i].status == 1) CHECK(contains(loads[i].err, "the warehouse was replaced (by aigc build) while this command waited"));
+    if (loads[i].status == 1)
+      CHECK(contains(loads[i].err, "the warehouse was replaced (by aigc build) while this command waited"));
     // A load that said it loaded its row: the row is there, whatever the builds did.
     if (loads[i].status == 0)
       CHECK(f.count("SELECT count(*) FROM pricing WHERE pricing_id = 'my_" + std::to_string(i) + "'") == 1);

@@ -59,8 +59,8 @@ std::string wide_header(std::size_t columns) {
 TEST_CASE("adversarial: a 100,000-column header is checked in linear time, for load and import") {
   Warehouse w;
   const auto path = w.file("wide.csv", wide_header(100000));
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"load", "pricing", path},
-                                               std::vector<std::string>{"import", path, "--as", "wide"}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"load", "pricing", path}, std::vector<std::string>{"import", path, "--as", "wide"}}) {
     CAPTURE(args[0]);
     const auto start = std::chrono::steady_clock::now();
     auto r = w.run(args);
@@ -99,8 +99,8 @@ TEST_CASE("adversarial: classic Mac line ends (CR only) are refused with the lin
   Warehouse w;
   const auto before = test::read_file(w.db);
   const auto path = w.file("mac.csv", "a,b\r1,2\r3,4\r");
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"import", path, "--as", "mac"},
-                                               std::vector<std::string>{"load", "pricing", path}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"import", path, "--as", "mac"}, std::vector<std::string>{"load", "pricing", path}}) {
     CAPTURE(args[0]);
     auto r = w.run(args);
     INFO(r.describe());
@@ -176,10 +176,9 @@ TEST_CASE("adversarial: --delimiter and --tsv read other separators on load and 
     CHECK(w.sql("SELECT a, b FROM s") == "a,b\n1,x;y\n");
   }
   SUBCASE("import with --tsv, and with the spellings \\t and tab") {
-    for (const std::vector<std::string>& opt : {std::vector<std::string>{"--tsv"},
-                                                std::vector<std::string>{"--delimiter", "\\t"},
-                                                std::vector<std::string>{"--delimiter", "tab"},
-                                                std::vector<std::string>{"--delimiter", "\t"}}) {
+    for (const std::vector<std::string>& opt :
+         {std::vector<std::string>{"--tsv"}, std::vector<std::string>{"--delimiter", "\\t"},
+          std::vector<std::string>{"--delimiter", "tab"}, std::vector<std::string>{"--delimiter", "\t"}}) {
       CAPTURE(opt.back());
       std::vector<std::string> args{"import", w.file("t.tsv", "a\tb\n1\tx,y\n"), "--as", "t", "--replace"};
       args.insert(args.end(), opt.begin(), opt.end());
@@ -201,8 +200,9 @@ TEST_CASE("adversarial: --delimiter and --tsv read other separators on load and 
   }
   SUBCASE("an error in a ';' file names the right column") {
     auto r = w.run({"load", "pricing",
-                    w.file("p.csv", "pricing_id;product_id;billing_basis;unit;price_min;price_max;currency;as_of;source_note\n"
-                                    "mine;gpt4;tokens;千tokens;x;0.03;USD;2024-04;note\n"),
+                    w.file("p.csv",
+                           "pricing_id;product_id;billing_basis;unit;price_min;price_max;currency;as_of;source_note\n"
+                           "mine;gpt4;tokens;千tokens;x;0.03;USD;2024-04;note\n"),
                     "--delimiter", ";"});
     INFO(r.describe());
     CHECK(r.status == 1);
@@ -262,7 +262,11 @@ TEST_CASE("adversarial: files in another encoding or compressed get the command 
     std::string name, bytes, expect;
   };
   for (const Case& c : std::vector<Case>{
-           {"utf16le.csv", std::string("\xFF\xFE" "a\0,\0b\0\n\0", 10), "iconv -f UTF-16LE -t UTF-8"},
+           {"utf16le.csv",
+            std::string("\xFF\xFE"
+                        "a\0,\0b\0\n\0",
+                        10),
+            "iconv -f UTF-16LE -t UTF-8"},
            {"utf16be.csv", std::string("\xFE\xFF\0a\0,\0b\0\n", 10), "iconv -f UTF-16BE -t UTF-8"},
            {"data.csv.gz", std::string("\x1F\x8B\x08\x00\x00\x00\x00\x00", 8), "data.csv.gz > "},
            {"book.xlsx", std::string("PK\x03\x04\x14\x00", 6), "save the sheet as \"CSV UTF-8\""},
@@ -415,11 +419,14 @@ TEST_CASE("adversarial: a data row starting with a zip signature or a BOM is dat
   // Errors are located by reading the record's bytes again; those bytes are
   // no file start, so no signature check may fire there.
   Warehouse w;
-  const std::string header = "pricing_id,product_id,billing_basis,unit,price_min,price_max,currency,as_of,source_note\n";
+  const std::string header =
+      "pricing_id,product_id,billing_basis,unit,price_min,price_max,currency,as_of,source_note\n";
   for (const std::string& start : {std::string("PK\x03\x04", 4), std::string("\xEF\xBB\xBF")}) {
-    auto r = w.run({"load", "pricing", w.file("p.csv", header + start + "x,gpt4,tokens,千tokens,bad,0.03,USD,2024-04,n\n")});
+    auto r =
+        w.run({"load", "pricing", w.file("p.csv", header + start + "x,gpt4,tokens,千tokens,bad,0.03,USD,2024-04,n\n")});
     INFO(r.describe());
     CHECK(r.status == 1);
-    CHECK(contains(r.err, "p.csv:2:" + std::to_string(start.size() == 4 ? 27 : 24) + ": column price_min: expected a number"));
+    CHECK(contains(r.err,
+                   "p.csv:2:" + std::to_string(start.size() == 4 ? 27 : 24) + ": column price_min: expected a number"));
   }
 }

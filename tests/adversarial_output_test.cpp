@@ -4,8 +4,8 @@
 // them, and reports a failing standard output. End to end on the real binary.
 #include <doctest/doctest.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -36,7 +36,8 @@ struct Warehouse {
                       const test::RunLimits& limits = {}, const test::RunStdout& stdout_to = {}) const {
     return test::run_aigc(args, dir.path(), input, env, limits, stdout_to);
   }
-  test::RunResult run_in(const fs::path& cwd, const std::vector<std::string>& args, const std::string& input = "") const {
+  test::RunResult run_in(const fs::path& cwd, const std::vector<std::string>& args,
+                         const std::string& input = "") const {
     return test::run_aigc(args, cwd, input, env);
   }
   /// The warehouse is byte for byte what the build wrote, and still a file.
@@ -111,7 +112,7 @@ TEST_CASE("output paths: every command refuses the warehouse's -wal, -shm and -j
   for (const std::string suffix : {"-wal", "-shm", "-journal"}) {
     CAPTURE(suffix);
     check_all_refused(w, w.db.string() + suffix);  // not there: refused by name
-    test::write_file(w.db.string() + suffix, "");   // there (as while another process writes)
+    test::write_file(w.db.string() + suffix, "");  // there (as while another process writes)
     check_all_refused(w, w.db.string() + suffix);
     CHECK(test::read_file(w.db.string() + suffix).empty());
     fs::remove(w.db.string() + suffix);
@@ -233,8 +234,7 @@ TEST_CASE("output paths: a symlink stays a link and the file it names is replace
     CHECK(fs::is_symlink(link));
     CHECK(fs::read_symlink(link) == "real/out.csv");
     CHECK(test::read_file(target) != "old");
-    CHECK(fs::status(target).permissions() ==
-          (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+    CHECK(fs::status(target).permissions() == (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
     CHECK(test::entries(real_dir) == std::vector<std::string>{"out.csv"});
   }
   for (const auto& [what, script] : shell_writers(link.string())) {
@@ -276,13 +276,8 @@ TEST_CASE("standard output: a full disk ends the command with exit 1 and says so
   test::RunStdout full;
   full.path = "/dev/full";
   const std::vector<std::vector<std::string>> commands = {
-      {"run", "vendor_table"},
-      {"sql", "SELECT 1"},
-      {"queries"},
-      {"export", "vendor_table", "-o", "-"},
-      {"check"},
-      {"check", "--list"},
-      {"build"},
+      {"run", "vendor_table"}, {"sql", "SELECT 1"}, {"queries"}, {"export", "vendor_table", "-o", "-"}, {"check"},
+      {"check", "--list"},     {"build"},
   };
   for (const auto& args : commands) {
     CAPTURE(args[0]);
@@ -299,7 +294,8 @@ TEST_CASE("standard output: a full disk ends the command with exit 1 and says so
 
 TEST_CASE("standard output: a closed pipe ends the command quietly with status 141") {
   Warehouse w;
-  const std::string many = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 2000000) SELECT x FROM c";
+  const std::string many =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 2000000) SELECT x FROM c";
   for (const bool ignored : {false, true}) {
     CAPTURE(ignored);
     test::RunStdout pipe;
@@ -317,9 +313,10 @@ TEST_CASE("output files: a write cut short (file size limit) exits 1 and keeps t
   const fs::path out = w.dir / "out.csv";
   test::RunLimits limits;
   limits.file_size_limit = 400 * 1024;  // the warehouse is read, never written
-  const std::string many = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 200000) SELECT x FROM c";
-  for (const auto& args : std::vector<std::vector<std::string>>{{"sql", "--format", "csv", many, "-o", out.string()},
-                                                                {"shell"}}) {
+  const std::string many =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 200000) SELECT x FROM c";
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"sql", "--format", "csv", many, "-o", out.string()}, {"shell"}}) {
     CAPTURE(args[0]);
     test::write_file(out, "previous");
     auto r = w.run(args, args[0] == "shell" ? ".output '" + out.string() + "'\n" + many + ";\n" : "", limits);
@@ -357,9 +354,8 @@ TEST_CASE("odd output paths are refused with a usage error, creating nothing") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.path);
-    for (const auto& args : std::vector<std::vector<std::string>>{{"sql", "SELECT 1", "-o", c.path},
-                                                                  {"run", "vendor_table", "-o", c.path},
-                                                                  {"report", "--html", c.path}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"sql", "SELECT 1", "-o", c.path}, {"run", "vendor_table", "-o", c.path}, {"report", "--html", c.path}}) {
       CAPTURE(args[0]);
       auto r = w.run(args);
       INFO(r.describe());
@@ -371,8 +367,7 @@ TEST_CASE("odd output paths are refused with a usage error, creating nothing") {
     CHECK(r.status == 2);
     CHECK(r.err.find(c.says) != std::string::npos);
   }
-  CHECK(test::entries(w.dir.path()) ==
-        std::vector<std::string>{"adir", "afile", "loop1", "loop2", "warehouse.db"});
+  CHECK(test::entries(w.dir.path()) == std::vector<std::string>{"adir", "afile", "loop1", "loop2", "warehouse.db"});
   CHECK(test::read_file(w.dir / "afile") == "keep");
   CHECK(test::entries(w.dir / "adir").empty());
 }
@@ -423,12 +418,13 @@ TEST_CASE("relative output paths: resolved from the working directory, the wareh
   Warehouse w;
   fs::create_directory(w.dir / "work");
   // A relative --db and a relative output path naming the same file from another directory.
-  auto r = test::run_aigc({"--db", "../warehouse.db", "shell"}, w.dir / "work",
-                          ".output ../warehouse.db\nSELECT 1;\n", {"HOME=" + w.dir.path().string()});
+  auto r = test::run_aigc({"--db", "../warehouse.db", "shell"}, w.dir / "work", ".output ../warehouse.db\nSELECT 1;\n",
+                          {"HOME=" + w.dir.path().string()});
   INFO(r.describe());
   CHECK(r.status == 2);
   CHECK(w.intact());
-  r = w.run_in(w.dir / "work", {"shell"}, ".output rel.csv\nSELECT 'here' AS x;\n.output\n.export vendor_table v.csv\n");
+  r = w.run_in(w.dir / "work", {"shell"},
+               ".output rel.csv\nSELECT 'here' AS x;\n.output\n.export vendor_table v.csv\n");
   INFO(r.describe());
   CHECK(r.status == 0);
   CHECK(test::read_file(w.dir / "work" / "rel.csv").find("here") != std::string::npos);

@@ -12,11 +12,11 @@
 #include <set>
 #include <sstream>
 
-#include "query/catalog.h"
 #include "base/error.h"
+#include "query/catalog.h"
 #include "render/render.h"
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -203,7 +203,8 @@ TEST_CASE("params: numbers are read strictly: no junk, spaces, hex, inf, nan, Un
   }
   SUBCASE("integers are 64-bit and written plainly") {
     SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-    aigc::PreparedQuery q(db.getHandle(), parse("-- title: i\n-- scope: report\n-- param: i integer = 0 -- any integer\nSELECT :i AS i"));
+    aigc::PreparedQuery q(
+        db.getHandle(), parse("-- title: i\n-- scope: report\n-- param: i integer = 0 -- any integer\nSELECT :i AS i"));
     CHECK_NOTHROW(q.bind({{"i", "9223372036854775807"}}));
     CHECK_NOTHROW(q.bind({{"i", "-9223372036854775808"}}));
     CHECK_THROWS_WITH_AS(q.bind({{"i", "9223372036854775808"}}),
@@ -296,7 +297,8 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
 
   SUBCASE("what does hold together") {
     auto q = parse(
-        "-- title: t\n-- scope: report\n-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < 1e3\n"
+        "-- title: t\n-- scope: report\n-- param: a INTEGER between -5 and -1 = -3--the a\n-- param: b real >= 0 and < "
+        "1e3\n"
         "-- param: c number in (1, 2.5) = 2.5\n-- param: d in ('x', '') = ''\n-- param: e > 0 = 7\n"
         "SELECT :a, :b, :c, :d, :e");
     REQUIRE(q.params.size() == 5);
@@ -319,7 +321,8 @@ TEST_CASE("params: a declaration that does not hold together is a catalog error 
 
   SUBCASE("the binary reports it, exit 1, for every command that reads the catalog") {
     Fixture fx;
-    fx.add("bad", "-- title: Bad\n-- scope: report\n-- section: cover\n-- param: fx real > 0 = 0 -- a rate\nSELECT :fx AS fx");
+    fx.add("bad",
+           "-- title: Bad\n-- scope: report\n-- section: cover\n-- param: fx real > 0 = 0 -- a rate\nSELECT :fx AS fx");
     for (const auto& args : std::vector<std::vector<std::string>>{{"queries", "--queries", fx.queries.string()},
                                                                   {"run", "typed", "--queries", fx.queries.string()}}) {
       auto r = fx.aigc(args);

@@ -8,20 +8,20 @@
 
 #include <SQLiteCpp/Database.h>
 #include <chrono>
+#include <cstdlib>
 #include <regex>
 #include <sstream>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "sqlite/connection.h"
-#include "sqlite/statement.h"
-#include "render/render.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
+#include "render/render.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "sqlite/statement_scanner.h"
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -43,7 +43,8 @@ struct Fixture {
   /// otherwise measure instead of aigc.
   std::vector<std::string> env() const {
     std::vector<std::string> e = {"HOME=" + dir.path().string()};
-    if (const char* asan = std::getenv("ASAN_OPTIONS")) e.push_back(std::string("ASAN_OPTIONS=") + asan + ":quarantine_size_mb=8");
+    if (const char* asan = std::getenv("ASAN_OPTIONS"))
+      e.push_back(std::string("ASAN_OPTIONS=") + asan + ":quarantine_size_mb=8");
     return e;
   }
   /// A child's peak memory as the kernel reports it counts what the test
@@ -92,8 +93,9 @@ TEST_CASE("adversarial sql: fts3_tokenizer() cannot crash aigc or print a pointe
   Fixture f;
   auto r = f.sql({"--write", "CREATE VIRTUAL TABLE notes USING fts3(body); INSERT INTO notes VALUES ('hello world')"});
   REQUIRE(r.status == 0);
-  const std::string crash = "SELECT fts3_tokenizer('simple', x'4141414141414141'); "
-                            "SELECT * FROM notes WHERE notes MATCH 'hello'";
+  const std::string crash =
+      "SELECT fts3_tokenizer('simple', x'4141414141414141'); "
+      "SELECT * FROM notes WHERE notes MATCH 'hello'";
   SUBCASE("two arguments install a tokenizer from a forged pointer: refused, read-only") {
     check_clean_failure(f.sql({crash}), 1, "fts3_tokenizer() is not allowed, even with --write");
   }
@@ -143,8 +145,9 @@ TEST_CASE("adversarial sql: every connection is hardened (defensive, untrusted s
                            "SELECT max(n) FROM (SELECT count(*) AS n FROM sqlite_schema s, pragma_table_info(s.name) "
                            "WHERE s.type = 'table' GROUP BY s.name)");
   REQUIRE(widest.executeStep());
-  CHECK(widest.getColumn(0).getInt() * 64 <= sqlite3_limit(aigc::open_database(f.db, aigc::Access::read_write).getHandle(),
-                                                           SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+  CHECK(
+      widest.getColumn(0).getInt() * 64 <=
+      sqlite3_limit(aigc::open_database(f.db, aigc::Access::read_write).getHandle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
 }
 
 TEST_CASE("adversarial sql: each SQLite limit holds, with a clean error") {
@@ -255,8 +258,9 @@ TEST_CASE("adversarial sql: functions and statements that touch files or pointer
 TEST_CASE("adversarial sql: an endless result in table format streams in bounded memory") {
   Fixture f;
   // A million rows, each with a 45-byte text: held whole, that is 150+ MB.
-  const std::string sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) "
-                          "SELECT x, 'forty-five bytes of text to make a row larger' AS pad FROM c LIMIT 1000000";
+  const std::string sql =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) "
+      "SELECT x, 'forty-five bytes of text to make a row larger' AS pad FROM c LIMIT 1000000";
   // Into a file, not this process: a child's peak memory as the kernel
   // reports it includes what this process held when it forked.
   const auto out = f.dir / "out.txt";
@@ -278,8 +282,8 @@ TEST_CASE("adversarial sql: an endless result in table format streams in bounded
 TEST_CASE("adversarial sql: the table sizes columns on its first 1,000 rows, then cuts wider cells with an ellipsis") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   aigc::Statement st(db.getHandle(),
-                       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1002) "
-                       "SELECT x, CASE WHEN x = 1002 THEN 'much wider than before' ELSE 'ab' END AS t FROM c");
+                     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1002) "
+                     "SELECT x, CASE WHEN x = 1002 THEN 'much wider than before' ELSE 'ab' END AS t FROM c");
   std::ostringstream out;
   aigc::RenderOptions o;
   CHECK(aigc::render_statement(st.get(), out, o) == 1002);
@@ -343,8 +347,9 @@ TEST_CASE("adversarial sql: SQL from an endless standard input runs one statemen
 
 TEST_CASE("adversarial sql: --timeout takes any positive number, clamped, and refuses the rest") {
   Fixture f;
-  const std::string counting = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 200000) "
-                               "SELECT count(*) AS n FROM c";
+  const std::string counting =
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 200000) "
+      "SELECT count(*) AS n FROM c";
   for (const char* big : {"1e10", "1e300", "999999999999999999999"}) {
     CAPTURE(big);
     auto r = f.sql({"-f", "csv", "--timeout", big, counting});
@@ -355,18 +360,18 @@ TEST_CASE("adversarial sql: --timeout takes any positive number, clamped, and re
   // Below a millisecond is one millisecond, never "no limit".
   test::RunLimits limits;
   limits.kill_after = std::chrono::seconds(30);
-  auto r = f.sql({"--timeout", "0.0001",
-                  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"},
-                 "", limits);
+  auto r = f.sql(
+      {"--timeout", "0.0001", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"},
+      "", limits);
   CHECK(r.status == 1);
   CHECK(contains(r.err, "query stopped after"));
-  for (const char* bad : {"0", "-1", "-0.5", "nan", "NaN", "inf", "-inf", "infinity", "abc", "", "5s", "0x10", " 5",
-                          "1e", "."}) {
+  for (const char* bad :
+       {"0", "-1", "-0.5", "nan", "NaN", "inf", "-inf", "infinity", "abc", "", "5s", "0x10", " 5", "1e", "."}) {
     CAPTURE(bad);
     for (const char* command : {"sql", "shell"}) {
       CAPTURE(command);
       auto res = std::string(command) == "sql" ? f.sql({"--timeout", bad, "SELECT 1"})
-                                                : f.shell({"--timeout", bad}, "SELECT 1;\n");
+                                               : f.shell({"--timeout", bad}, "SELECT 1;\n");
       INFO(res.describe());
       CHECK(res.status == 2);
       CHECK(contains(res.err, "--timeout"));

@@ -4,10 +4,10 @@
 #include <SQLiteCpp/Database.h>
 #include <sstream>
 
-#include "query/catalog.h"
 #include "base/error.h"
-#include "warehouse/warehouse.h"
+#include "query/catalog.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -21,15 +21,17 @@ aigc::SavedQuery parse(std::string text, const std::string& name = "q") {
       const std::size_t eol = text.find('\n', at);
       at = eol == std::string::npos ? text.size() : eol + 1;
     }
-    text.insert(at, at == text.size() && !text.empty() && text.back() != '\n' ? "\n-- scope: report\n" : "-- scope: report\n");
+    text.insert(
+        at, at == text.size() && !text.empty() && text.back() != '\n' ? "\n-- scope: report\n" : "-- scope: report\n");
   }
   return aigc::SavedQuery::parse(name, "queries/" + name + ".sql", text);
 }
 
 SQLite::Database firm_db() {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-  db.exec("CREATE TABLE firm (firm_id TEXT PRIMARY KEY, name_zh TEXT); INSERT INTO firm VALUES ('baidu', '百度'), "
-          "('tencent', '腾讯')");
+  db.exec(
+      "CREATE TABLE firm (firm_id TEXT PRIMARY KEY, name_zh TEXT); INSERT INTO firm VALUES ('baidu', '百度'), "
+      "('tencent', '腾讯')");
   return db;
 }
 
@@ -93,8 +95,7 @@ TEST_CASE("catalog: a malformed header is an error naming file and line") {
   }
   SUBCASE("default that is not a number, a quoted string or NULL") {
     CHECK_THROWS_WITH_AS(parse("-- param: a = abc -- x\nSELECT :a"),
-                         doctest::Contains("queries/q.sql:1: param a: default 'abc' is not a number"),
-                         aigc::DataError);
+                         doctest::Contains("queries/q.sql:1: param a: default 'abc' is not a number"), aigc::DataError);
     CHECK_THROWS_AS(parse("-- param: a = 007\nSELECT :a"), aigc::DataError);
   }
   SUBCASE("unterminated quoted default") {
@@ -105,9 +106,7 @@ TEST_CASE("catalog: a malformed header is an error naming file and line") {
     CHECK_THROWS_WITH_AS(parse("-- param: a = 1\n-- param: a = 2\nSELECT :a"),
                          doctest::Contains("q.sql:2: param a is declared twice"), aigc::DataError);
   }
-  SUBCASE("a param line without a name") {
-    CHECK_THROWS_AS(parse("-- param: = 1\nSELECT 1"), aigc::DataError);
-  }
+  SUBCASE("a param line without a name") { CHECK_THROWS_AS(parse("-- param: = 1\nSELECT 1"), aigc::DataError); }
 }
 
 TEST_CASE("catalog: preparing checks the statement against its header") {
@@ -179,8 +178,9 @@ TEST_CASE("catalog: binding uses defaults, --param values, and types numbers") {
 TEST_CASE("catalog: an injection attempt in a parameter stays data") {
   auto db = firm_db();
   const std::string evil = "x'); DROP TABLE firm; --";
-  auto out = run(db, "-- param: name = 'baidu'\nSELECT :name AS echoed, (SELECT count(*) FROM firm WHERE firm_id = :name) AS n",
-                 {{"name", evil}});
+  auto out = run(
+      db, "-- param: name = 'baidu'\nSELECT :name AS echoed, (SELECT count(*) FROM firm WHERE firm_id = :name) AS n",
+      {{"name", evil}});
   CHECK(out == "echoed,n\nx'); DROP TABLE firm; --,0\n");
   CHECK(db.execAndGet("SELECT count(*) FROM firm").getInt() == 2);
   CHECK(run(db, "-- param: id = 'x'\nSELECT name_zh FROM firm WHERE firm_id = :id", {{"id", "baidu' OR '1'='1"}}) ==
@@ -189,7 +189,8 @@ TEST_CASE("catalog: an injection attempt in a parameter stays data") {
 
 TEST_CASE("catalog: unknown and missing parameters are usage errors listing what the query takes") {
   auto db = firm_db();
-  aigc::PreparedQuery q(db.getHandle(), parse("-- param: fx_usd_cny = 7.1 -- rate\nSELECT :fx_usd_cny, :year", "prices"));
+  aigc::PreparedQuery q(db.getHandle(),
+                        parse("-- param: fx_usd_cny = 7.1 -- rate\nSELECT :fx_usd_cny, :year", "prices"));
   CHECK_THROWS_WITH_AS(q.bind({{"fx_usd_cnv", "7"}, {"year", "2023"}}),
                        doctest::Contains("query prices has no parameter 'fx_usd_cnv' (did you mean fx_usd_cny?); it "
                                          "takes: fx_usd_cny number = 7.1, year (required)"),
@@ -228,8 +229,8 @@ TEST_CASE("catalog: a directory of NAME.sql files; unknown names suggest the clo
   CHECK(catalog.names() == std::vector<std::string>{"a_firms", "b_prices"});
   CHECK(catalog.find("a_firms").title == "A");
   CHECK(catalog.origin() == dir.path().string());
-  CHECK_THROWS_WITH_AS(catalog.find("b_price"), doctest::Contains("no saved query named 'b_price'; did you mean b_prices?"),
-                       aigc::UsageError);
+  CHECK_THROWS_WITH_AS(catalog.find("b_price"),
+                       doctest::Contains("no saved query named 'b_price'; did you mean b_prices?"), aigc::UsageError);
   CHECK_THROWS_AS(aigc::QueryCatalog::from_directory(dir / "missing"), aigc::UsageError);
   test::write_file(dir / "c_bad.sql", "-- tilte: C\nSELECT 3");
   CHECK_THROWS_WITH_AS(aigc::QueryCatalog::from_directory(dir.path()), doctest::Contains("c_bad.sql:1"),
@@ -238,8 +239,9 @@ TEST_CASE("catalog: a directory of NAME.sql files; unknown names suggest the clo
 
 TEST_CASE("catalog: listing and describing queries") {
   test::TempDir dir;
-  test::write_file(dir / "echo.sql", "-- title: 回声\n-- scope: report\n-- description: Says it back.\n-- section: cover\n"
-                                     "-- param: v = 'x' -- what to say\nSELECT :v AS v, :w AS w");
+  test::write_file(dir / "echo.sql",
+                   "-- title: 回声\n-- scope: report\n-- description: Says it back.\n-- section: cover\n"
+                   "-- param: v = 'x' -- what to say\nSELECT :v AS v, :w AS w");
   test::write_file(dir / "plain.sql", "-- title: Plain\n-- scope: report\nSELECT 1 AS one");
   auto catalog = aigc::QueryCatalog::from_directory(dir.path());
   auto db = firm_db();
@@ -247,7 +249,9 @@ TEST_CASE("catalog: listing and describing queries") {
   o.format = aigc::Format::csv;
   std::ostringstream list;
   CHECK(aigc::list_queries(db.getHandle(), catalog, list, o) == 2);
-  CHECK(list.str() == "name,title,scope,parameters,section\necho,回声,report,\"v text = 'x', w (required)\",cover\nplain,Plain,report,\"\",\"\"\n");
+  CHECK(list.str() ==
+        "name,title,scope,parameters,section\necho,回声,report,\"v text = 'x', w "
+        "(required)\",cover\nplain,Plain,report,\"\",\"\"\n");
   std::ostringstream about;
   aigc::describe_query(db.getHandle(), catalog.find("echo"), about);
   CHECK(about.str().find("echo: 回声") == 0);

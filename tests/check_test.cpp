@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "query/check.h"
 #include "base/error.h"
-#include "warehouse/warehouse.h"
+#include "query/check.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -93,8 +93,9 @@ TEST_CASE("check: a range whose minimum is above its maximum is printed with tab
   CHECK(contains(r.out, "pricing: pricing_id = 'gpt4_input' (seeds/pricing.csv:2): price_min 5.0 > price_max 1.0"));
   // The schema's own rule is checked too.
   CHECK(contains(r.out, "FAIL  accepted_values"));
-  CHECK(contains(r.out, "pricing: pricing_id = 'gpt4_input' (seeds/pricing.csv:2): price_min = 5.0, price_max = 1.0 "
-                        "breaks the rule CHECK (price_min <= price_max)"));
+  CHECK(contains(r.out,
+                 "pricing: pricing_id = 'gpt4_input' (seeds/pricing.csv:2): price_min = 5.0, price_max = 1.0 "
+                 "breaks the rule CHECK (price_min <= price_max)"));
   CHECK(contains(r.out, "ok    foreign_keys"));
   CHECK(contains(r.err, "aigc: 2 checks failed"));
 }
@@ -102,7 +103,8 @@ TEST_CASE("check: a range whose minimum is above its maximum is printed with tab
 TEST_CASE("check: a dangling reference is printed with its key and the missing parent") {
   Warehouse w;
   w.tamper(
-      "INSERT INTO pricing (pricing_id, product_id, billing_basis, unit, price_min, price_max, currency, as_of, source_note) "
+      "INSERT INTO pricing (pricing_id, product_id, billing_basis, unit, price_min, price_max, currency, as_of, "
+      "source_note) "
       "VALUES ('mine', 'no_such_product', 'tokens', '千tokens', 1, 2, 'CNY', '2024-01', 'my note')");
   const auto report = w.check();
   const auto& fk = result(report, "foreign_keys");
@@ -117,8 +119,9 @@ TEST_CASE("check: a dangling reference is printed with its key and the missing p
 
 TEST_CASE("check: rows without provenance fail, by seed line") {
   Warehouse w;
-  w.tamper("UPDATE firm SET section_id = NULL, source_note = NULL WHERE firm_id = (SELECT min(firm_id) FROM firm);"
-           "UPDATE known_gap SET source_line = NULL WHERE gap_id = 'funding_charts'");
+  w.tamper(
+      "UPDATE firm SET section_id = NULL, source_note = NULL WHERE firm_id = (SELECT min(firm_id) FROM firm);"
+      "UPDATE known_gap SET source_line = NULL WHERE gap_id = 'funding_charts'");
   const auto report = w.check();
   const auto& p = result(report, "provenance");
   CHECK(p.failed());
@@ -138,10 +141,12 @@ TEST_CASE("check: duplicate keys are found in the table itself, even where the i
   // file or another tool's schema edit can leave behind.
   {
     SQLite::Database db(w.path.string(), SQLite::OPEN_READWRITE);
-    db.exec("CREATE TABLE notes (code TEXT, body TEXT); INSERT INTO notes VALUES ('a', 'one'), ('b', 'two'), ('a', 'three');"
-            "CREATE INDEX notes_code ON notes (code);"
-            "PRAGMA writable_schema = ON;"
-            "UPDATE sqlite_schema SET sql = 'CREATE UNIQUE INDEX notes_code ON notes (code)' WHERE name = 'notes_code';");
+    db.exec(
+        "CREATE TABLE notes (code TEXT, body TEXT); INSERT INTO notes VALUES ('a', 'one'), ('b', 'two'), ('a', "
+        "'three');"
+        "CREATE INDEX notes_code ON notes (code);"
+        "PRAGMA writable_schema = ON;"
+        "UPDATE sqlite_schema SET sql = 'CREATE UNIQUE INDEX notes_code ON notes (code)' WHERE name = 'notes_code';");
   }
   const auto report = w.check();
   const auto& u = result(report, "unique_keys");
@@ -167,7 +172,8 @@ TEST_CASE("check: --format writes the failing rows as data, --only and --list ch
   Warehouse w;
   w.tamper("UPDATE key_figure SET value_min = value_max + 1 WHERE rowid = 1");
   SUBCASE("csv") {
-    auto r = test::run_aigc({"--db", w.path.string(), "check", "--only", "min_le_max", "--format", "csv"}, w.dir.path());
+    auto r =
+        test::run_aigc({"--db", w.path.string(), "check", "--only", "min_le_max", "--format", "csv"}, w.dir.path());
     INFO(r.describe());
     CHECK(r.status == 1);
     CHECK(r.out.rfind("check,status,table,key,source,detail,known_gap\n", 0) == 0);

@@ -98,9 +98,11 @@ TEST_CASE("cli: --dry-run checks a file as a load or import would and writes not
   const std::string db = (dir / "w.db").string();
   REQUIRE(test::run_aigc({"--db", db, "build", "--quiet"}, dir.path()).status == 0);
   const std::string before = test::read_file(db);
-  const std::string header = "pricing_id,product_id,billing_basis,unit,price_min,price_max,currency,as_of,source_note\n";
-  test::write_file(dir / "good.csv", header + "mine1,gpt4,tokens,千tokens,0.01,0.03,USD,2024-04,mine\n"
-                                             "mine2,gpt4,tokens,千tokens,0.02,0.04,USD,2024-05,mine\n");
+  const std::string header =
+      "pricing_id,product_id,billing_basis,unit,price_min,price_max,currency,as_of,source_note\n";
+  test::write_file(dir / "good.csv", header +
+                                         "mine1,gpt4,tokens,千tokens,0.01,0.03,USD,2024-04,mine\n"
+                                         "mine2,gpt4,tokens,千tokens,0.02,0.04,USD,2024-05,mine\n");
   test::write_file(dir / "bad.csv", header + "mine3,gpt4,tokens,千tokens,0.05,0.01,usd,2024-04,mine\n");
 
   auto r = test::run_aigc({"--db", db, "load", "pricing", (dir / "good.csv").string(), "--dry-run"}, dir.path());
@@ -109,8 +111,7 @@ TEST_CASE("cli: --dry-run checks a file as a load or import would and writes not
   CHECK(contains(r.out, "checked 2 rows for pricing: all would load (dry run: nothing was written)"));
   CHECK(test::read_file(db) == before);
 
-  r = test::run_aigc({"--db", db, "load", "pricing", (dir / "good.csv").string(), "--dry-run", "--upsert"},
-                     dir.path());
+  r = test::run_aigc({"--db", db, "load", "pricing", (dir / "good.csv").string(), "--dry-run", "--upsert"}, dir.path());
   CHECK(r.status == 0);
   CHECK(contains(r.out, "2 added, 0 replaced (dry run"));
   CHECK(test::read_file(db) == before);

@@ -57,8 +57,8 @@ TEST_CASE("commands: every subcommand, hidden ones included, has a worked exampl
   }
   // The loop saw the commands the hand-written help test in cli_test.cpp
   // missed, and the hidden ones.
-  for (const char* expected : {"build", "load", "import", "queries", "run", "export", "sql", "shell", "check",
-                               "report", "completion", "manual"}) {
+  for (const char* expected : {"build", "load", "import", "queries", "run", "export", "sql", "shell", "check", "report",
+                               "completion", "manual"}) {
     CAPTURE(expected);
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }

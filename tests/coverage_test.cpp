@@ -14,10 +14,10 @@
 #include <sstream>
 
 #include "query/check.h"
-#include "sqlite/table_info.h"
-#include "warehouse/warehouse.h"
 #include "report_fixture.h"
+#include "sqlite/table_info.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -50,7 +50,8 @@ std::map<int, std::string> cited_lines() {
   std::map<int, std::string> out;
   auto& db = warehouse();
   for (const auto& t : fact_tables()) {
-    SQLite::Statement cols(db, "SELECT name FROM pragma_table_info(?1) WHERE name LIKE '%\\_line' ESCAPE '\\' AND type = 'INTEGER'");
+    SQLite::Statement cols(
+        db, "SELECT name FROM pragma_table_info(?1) WHERE name LIKE '%\\_line' ESCAPE '\\' AND type = 'INTEGER'");
     cols.bind(1, t);
     while (cols.executeStep()) {
       const std::string col = cols.getColumn(0).getString();
@@ -68,9 +69,12 @@ struct Range {
 
 std::vector<Range> ledger() {
   std::vector<Range> out;
-  SQLite::Statement q(warehouse(), "SELECT first_line, last_line, reason, coalesce(reviewed_numbers, '') FROM text_line ORDER BY first_line");
+  SQLite::Statement q(
+      warehouse(),
+      "SELECT first_line, last_line, reason, coalesce(reviewed_numbers, '') FROM text_line ORDER BY first_line");
   while (q.executeStep())
-    out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getInt(), q.getColumn(2).getString(), q.getColumn(3).getString()});
+    out.push_back(
+        {q.getColumn(0).getInt(), q.getColumn(1).getInt(), q.getColumn(2).getString(), q.getColumn(3).getString()});
   return out;
 }
 
@@ -80,8 +84,10 @@ std::vector<std::string> numbers_in(const std::string& s) {
   static const std::regex digits("[0-9]+(\\.[0-9]+)?");
   static const std::regex chinese("(一|二|两|三|四|五|六|七|八|九|十)+(大|类|种|项|层|家|轮|个|方面|倍|阶段)");
   std::vector<std::string> out;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), digits); it != std::sregex_iterator(); ++it) out.push_back(it->str());
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), chinese); it != std::sregex_iterator(); ++it) out.push_back(it->str());
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), digits); it != std::sregex_iterator(); ++it)
+    out.push_back(it->str());
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), chinese); it != std::sregex_iterator(); ++it)
+    out.push_back(it->str());
   return out;
 }
 
@@ -158,12 +164,13 @@ TEST_CASE("coverage: every non-blank line of the report is cited by a row or lis
       unaccounted.push_back(line);
     }
   }
-  MESSAGE(nonblank << " non-blank lines: " << cited_n << " cited by rows, " << nonblank - cited_n - static_cast<int>(unaccounted.size())
-                   << " listed in text_line (" << backlog_n << " of them not yet extracted), " << unaccounted.size()
-                   << " unaccounted");
+  MESSAGE(nonblank << " non-blank lines: " << cited_n << " cited by rows, "
+                   << nonblank - cited_n - static_cast<int>(unaccounted.size()) << " listed in text_line (" << backlog_n
+                   << " of them not yet extracted), " << unaccounted.size() << " unaccounted");
   std::string shown;
   for (std::size_t i = 0; i < unaccounted.size() && i < 20; ++i)
-    shown += std::to_string(unaccounted[i]) + ": " + lines[static_cast<std::size_t>(unaccounted[i]) - 1].substr(0, 60) + "\n";
+    shown += std::to_string(unaccounted[i]) + ": " + lines[static_cast<std::size_t>(unaccounted[i]) - 1].substr(0, 60) +
+             "\n";
   INFO(shown);
   CHECK(unaccounted.empty());
 }
@@ -202,7 +209,8 @@ TEST_CASE("coverage: a line listed as holding no fact carries no number the rows
         seen.insert(n);
         CAPTURE(l);
         CAPTURE(n);
-        CHECK_MESSAGE((carried.count(n) || reviewed.count(n)), "a number no row carries: store it, or review it and list it in reviewed_numbers");
+        CHECK_MESSAGE((carried.count(n) || reviewed.count(n)),
+                      "a number no row carries: store it, or review it and list it in reviewed_numbers");
       }
     }
     // A reviewed number must stand in the range, so the list cannot go stale.
@@ -217,7 +225,9 @@ TEST_CASE("coverage: a section subtitle line is its section's subtitle; a restat
   const auto lines = report_lines();
   const auto cited = cited_lines();
   auto& db = warehouse();
-  SQLite::Statement q(db, "SELECT first_line, last_line, reason, see_line FROM text_line WHERE reason IN ('section subtitle', 'restatement', 'held elsewhere')");
+  SQLite::Statement q(db,
+                      "SELECT first_line, last_line, reason, see_line FROM text_line WHERE reason IN ('section "
+                      "subtitle', 'restatement', 'held elsewhere')");
   int subtitles = 0;
   while (q.executeStep()) {
     const int first = q.getColumn(0).getInt();
@@ -248,10 +258,13 @@ TEST_CASE("coverage: aigc check passes on the project's seeds and fails on a lin
     SQLite::Database w(db.string(), SQLite::OPEN_READWRITE);
     // The copyright line at the end of the cover page, then a range that
     // overlaps another and one that claims a line a row cites.
-    w.exec("DELETE FROM text_line WHERE first_line = (SELECT min(first_line) FROM text_line WHERE reason = 'legal notice')");
-    w.exec("INSERT INTO text_line (first_line, last_line, reason, section_id, source_line) "
-           "SELECT first_line - 1, first_line, 'page furniture', section_id, first_line - 1 FROM text_line "
-           "WHERE first_line = (SELECT min(first_line) FROM text_line WHERE reason = 'contact') ");
+    w.exec(
+        "DELETE FROM text_line WHERE first_line = (SELECT min(first_line) FROM text_line WHERE reason = 'legal "
+        "notice')");
+    w.exec(
+        "INSERT INTO text_line (first_line, last_line, reason, section_id, source_line) "
+        "SELECT first_line - 1, first_line, 'page furniture', section_id, first_line - 1 FROM text_line "
+        "WHERE first_line = (SELECT min(first_line) FROM text_line WHERE reason = 'contact') ");
   }
   r = test::run_aigc({"--db", db.string(), "check", "--only", "coverage"}, dir.path());
   INFO(r.describe());
@@ -302,26 +315,33 @@ TEST_CASE("coverage: a value the text does not state is marked in its row and de
   auto& db = warehouse();
   auto count = [&](const std::string& sql) { return db.execAndGet(sql).getInt(); };
   // No price in the report carries a date: every as_of is the publication month, assumed.
-  CHECK(count("SELECT count(*) FROM pricing WHERE assumption_gap IS NULL OR assumption_gap <> 'pricing_as_of_publication'") == 0);
+  CHECK(count("SELECT count(*) FROM pricing WHERE assumption_gap IS NULL OR assumption_gap <> "
+              "'pricing_as_of_publication'") == 0);
   // The two funding charts are lost: which source each sentence comes from is inferred.
   CHECK(count("SELECT count(*) FROM funding WHERE data_source IS NOT NULL AND assumption_gap IS NULL") == 0);
   // The application map names 游戏、媒体/影视、电商、广告营销 and excludes 政务 and the rest; the others are assumed.
-  CHECK(count("SELECT count(*) FROM industry WHERE industry_id IN ('finance', 'education', 'healthcare') AND assumption_gap = 'application_map_membership'") == 3);
+  CHECK(count("SELECT count(*) FROM industry WHERE industry_id IN ('finance', 'education', 'healthcare') AND "
+              "assumption_gap = 'application_map_membership'") == 3);
   // Every assumption names a known_gap row that exists.
-  CHECK(count("SELECT count(*) FROM (SELECT assumption_gap AS g FROM pricing UNION ALL SELECT assumption_gap FROM funding "
-              "UNION ALL SELECT assumption_gap FROM industry) WHERE g IS NOT NULL AND g NOT IN (SELECT gap_id FROM known_gap)") == 0);
+  CHECK(
+      count(
+          "SELECT count(*) FROM (SELECT assumption_gap AS g FROM pricing UNION ALL SELECT assumption_gap FROM funding "
+          "UNION ALL SELECT assumption_gap FROM industry) WHERE g IS NOT NULL AND g NOT IN (SELECT gap_id FROM "
+          "known_gap)") == 0);
 }
 
 TEST_CASE("coverage: the iPhone-moment comparison, the entry-barrier table and the printed lists are rows") {
   auto& db = warehouse();
   auto one = [&](const std::string& sql) { return db.execAndGet(sql).getString(); };
-  CHECK(one("SELECT group_concat(before || '→' || after, '; ') FROM (SELECT * FROM paradigm_shift WHERE domain = '人工智能变革' ORDER BY position)") ==
-        "基于数据库+知识图谱→基于机器学习; 不同模型做不同任务→通用模型“大力出奇迹”; 购买昂贵AI硬件设备→通过客户端程序，轻松体验大模型服务; "
+  CHECK(one("SELECT group_concat(before || '→' || after, '; ') FROM (SELECT * FROM paradigm_shift WHERE domain = "
+            "'人工智能变革' ORDER BY position)") ==
+        "基于数据库+知识图谱→基于机器学习; 不同模型做不同任务→通用模型“大力出奇迹”; "
+        "购买昂贵AI硬件设备→通过客户端程序，轻松体验大模型服务; "
         "大数据+小算力+专用范式→大数据+大算力+通用范式");
-  CHECK(one("SELECT group_concat(aspect, ',') FROM (SELECT aspect FROM paradigm_shift WHERE aspect IS NOT NULL ORDER BY position)") ==
-        "可用性提升,通用性提升,易用性提升");
-  CHECK(one("SELECT group_concat(item, ',') FROM (SELECT item FROM list_item WHERE list_id = 'entry_barriers' ORDER BY position)") ==
-        "数据壁垒,训练成本,运行成本,API调用模式,私有大模型部署模式");
+  CHECK(one("SELECT group_concat(aspect, ',') FROM (SELECT aspect FROM paradigm_shift WHERE aspect IS NOT NULL ORDER "
+            "BY position)") == "可用性提升,通用性提升,易用性提升");
+  CHECK(one("SELECT group_concat(item, ',') FROM (SELECT item FROM list_item WHERE list_id = 'entry_barriers' ORDER BY "
+            "position)") == "数据壁垒,训练成本,运行成本,API调用模式,私有大模型部署模式");
   CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'shopify_text_tones'") == "6");
   CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'shopify_special_instructions'") == "3");
   CHECK(one("SELECT count(*) FROM list_item WHERE list_id = 'bainaqiancheng_ai_processes'") == "6");
@@ -365,7 +385,8 @@ TEST_CASE("coverage: each fact filled in comes back out of export --all, within 
   for (const auto& fact : facts) {
     CAPTURE(fact.front());
     const bool found = std::any_of(rows.begin(), rows.end(), [&](const std::string& row) {
-      return std::all_of(fact.begin(), fact.end(), [&](const std::string& s) { return row.find(s) != std::string::npos; });
+      return std::all_of(fact.begin(), fact.end(),
+                         [&](const std::string& s) { return row.find(s) != std::string::npos; });
     });
     CHECK(found);
   }

@@ -167,11 +167,11 @@ TEST_CASE("crash: load killed at random moments leaves the loaded rows all or no
   REQUIRE(before.integrity == "ok");
   const std::vector<std::string> args = {"--db", w.string(), "load", "pricing", prices_csv().string()};
 
-  const auto expected = timed_run(args, dir.path(), [&] {
-    test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing);
-  });
+  const auto expected =
+      timed_run(args, dir.path(), [&] { test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing); });
   const Snapshot full = snapshot(w);
-  REQUIRE(full.digests.at("pricing").rows == before.digests.at("pricing").rows + static_cast<std::uint64_t>(rows_wanted()));
+  REQUIRE(full.digests.at("pricing").rows ==
+          before.digests.at("pricing").rows + static_cast<std::uint64_t>(rows_wanted()));
 
   Tally tally;
   for (int trial = 0; trial < kTrials; ++trial) {
@@ -205,9 +205,8 @@ TEST_CASE("crash: import killed at random moments leaves the new table absent or
   const Snapshot before = snapshot(base);
   const std::vector<std::string> args = {"--db", w.string(), "import", prices_csv().string(), "--as", "observations"};
 
-  const auto expected = timed_run(args, dir.path(), [&] {
-    test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing);
-  });
+  const auto expected =
+      timed_run(args, dir.path(), [&] { test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing); });
   const Snapshot full = snapshot(w);
   REQUIRE(full.digests.at("observations").rows == static_cast<std::uint64_t>(rows_wanted()));
 
@@ -284,15 +283,15 @@ TEST_CASE("crash: a build after a killed load replaces the warehouse without rep
   const auto project = dir / "project";
   copy_project(project, {});
   std::string firms = test::read_file(project / "seeds" / "firm.csv");
-  for (int i = 0; i < 300; ++i) firms += "extra" + std::to_string(i) + ",,Extra " + std::to_string(i) + ",company,,,cover,1,,\n";
+  for (int i = 0; i < 300; ++i)
+    firms += "extra" + std::to_string(i) + ",,Extra " + std::to_string(i) + ",company,,,cover,1,,\n";
   test::write_file(project / "seeds" / "firm.csv", firms);
 
   const auto base = dir / "base.db", w = dir / "w.db";
   REQUIRE(test::run_aigc({"--db", base.string(), "build", "--quiet"}, dir.path()).status == 0);
   const std::vector<std::string> load = {"--db", w.string(), "load", "pricing", prices_csv().string()};
-  const auto expected = timed_run(load, dir.path(), [&] {
-    test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing);
-  });
+  const auto expected =
+      timed_run(load, dir.path(), [&] { test::fs::copy_file(base, w, test::fs::copy_options::overwrite_existing); });
   int hot = 0;
   for (int trial = 0; trial < 3; ++trial) {
     CAPTURE(trial);

@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "csv/csv_reader.h"
 #include "base/error.h"
+#include "csv/csv_reader.h"
 #include "json_parse.h"
 #include "support.h"
 
@@ -130,10 +130,15 @@ TEST_CASE("csv reader: csv-spectrum location_coordinates is refused for its bare
 }
 
 TEST_CASE("csv reader: a leading UTF-8 BOM is stripped, a later one is data") {
-  CHECK(read_all("\xEF\xBB\xBF" "a,b\n1,2\n") == Rows{{"a", "b"}, {"1", "2"}});
-  CHECK(read_all("\xEF\xBB\xBF\xEF\xBB\xBF" "a\n") == Rows{{"\xEF\xBB\xBF" "a"}});
+  CHECK(read_all("\xEF\xBB\xBF"
+                 "a,b\n1,2\n") == Rows{{"a", "b"}, {"1", "2"}});
+  CHECK(read_all("\xEF\xBB\xBF\xEF\xBB\xBF"
+                 "a\n") == Rows{{"\xEF\xBB\xBF"
+                                 "a"}});
   CHECK(read_all("\xEF\xBB\xBF").empty());
-  aigc::CsvReader r(std::string_view("\xEF\xBB\xBF" "x,y\n"), "m");
+  aigc::CsvReader r(std::string_view("\xEF\xBB\xBF"
+                                     "x,y\n"),
+                    "m");
   REQUIRE(r.next());
   CHECK(r.position(0).column == 1);
   CHECK(r.position(1).column == 3);
@@ -200,13 +205,16 @@ TEST_CASE("csv reader: another delimiter splits fields, inside quotes it is cont
   CHECK(aigc::parse_delimiter("\\t") == '\t');
   CHECK(aigc::parse_delimiter("tab") == '\t');
   CHECK(aigc::parse_delimiter("|") == '|');
-  for (const std::string bad : {"", ";;", "\"", "\r", "\n", "\xC3\xA9"}) CHECK_THROWS_AS(aigc::parse_delimiter(bad), aigc::UsageError);
+  for (const std::string bad : {"", ";;", "\"", "\r", "\n", "\xC3\xA9"})
+    CHECK_THROWS_AS(aigc::parse_delimiter(bad), aigc::UsageError);
 }
 
 TEST_CASE("csv reader: UTF-16, gzip and zip files are named as such at 1:1") {
   using namespace std::string_literals;
   for (const auto& [input, expect] : std::vector<std::pair<std::string, std::string>>{
-           {"\xFF\xFE" "a\0"s, "UTF-16LE"},
+           {"\xFF\xFE"
+            "a\0"s,
+            "UTF-16LE"},
            {"\xFE\xFF\0a"s, "UTF-16BE"},
            {"\x1F\x8B\x08"s, "gunzip -c mem.csv"},
            {"PK\x03\x04"s, "zip archive"},
@@ -269,7 +277,8 @@ TEST_CASE("csv reader: doubled quotes unescape and quoted() tells \"\" from noth
 }
 
 TEST_CASE("csv reader: positions follow embedded newlines and count characters") {
-  aigc::CsvReader r(std::string_view("a,\"x\ny\",b\nc,\"\"\"\r\n\",d\n\xC3\xA9,\xC3\xBC,\xE4\xB8\xAD\xE6\x96\x87,x\n"), "m");
+  aigc::CsvReader r(std::string_view("a,\"x\ny\",b\nc,\"\"\"\r\n\",d\n\xC3\xA9,\xC3\xBC,\xE4\xB8\xAD\xE6\x96\x87,x\n"),
+                    "m");
   REQUIRE(r.next());
   CHECK(r.record_line() == 1);
   CHECK(r.field(1) == "x\ny");
@@ -299,7 +308,9 @@ TEST_CASE("csv reader: positions follow embedded newlines and count characters")
 }
 
 TEST_CASE("csv reader: invalid UTF-8 is refused at its line and character column") {
-  auto e = refusal_of("a\nb\n\xE4\xB8\xAD\xE6\x96\x87" "ab\xFF,c\n");
+  auto e = refusal_of(
+      "a\nb\n\xE4\xB8\xAD\xE6\x96\x87"
+      "ab\xFF,c\n");
   REQUIRE(e.has_value());
   CHECK(e->file == "mem.csv");
   CHECK(e->line == 3);
@@ -323,8 +334,8 @@ TEST_CASE("csv reader: every kind of malformed UTF-8 is refused") {
     std::string reason;
   };
   const std::vector<Case> cases = {
-      {"ab\x80", 3, "invalid UTF-8 byte 0x80"},                                      // stray continuation
-      {"a\xC1\xBF", 2, "invalid UTF-8 byte 0xc1"},                                   // overlong 2-byte
+      {"ab\x80", 3, "invalid UTF-8 byte 0x80"},                                        // stray continuation
+      {"a\xC1\xBF", 2, "invalid UTF-8 byte 0xc1"},                                     // overlong 2-byte
       {"a\xE0\x80\xAF", 2, "invalid UTF-8 byte 0xe0 (overlong encoding: 0xe0 0x80)"},  // overlong 3-byte
       {"a\xF0\x80\x80\xAF", 2, "invalid UTF-8 byte 0xf0 (overlong encoding: 0xf0 0x80)"},
       {"a\xED\xA0\x80", 2, "invalid UTF-8 byte 0xed (UTF-16 surrogate: 0xed 0xa0)"},
@@ -435,16 +446,16 @@ TEST_CASE("csv reader: the file constructor reads files and reports unopenable o
 namespace {
 
 std::string random_text(std::mt19937& rng, std::size_t len) {
-  static const std::vector<std::string> pieces = {"a", "b", "z", "0", " ", ",", "\"", "\n", "\r\n", "\r",
-                                                  "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "x"};
+  static const std::vector<std::string> pieces = {
+      "a", "b", "z", "0", " ", ",", "\"", "\n", "\r\n", "\r", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "x"};
   std::string s;
   while (s.size() < len) s += pieces[rng() % pieces.size()];
   return s;
 }
 
 std::string plain_text(std::mt19937& rng, std::size_t len) {
-  static const std::vector<std::string> pieces = {"a", "b", "q", "7", " ", "\xC3\xA9", "\xE4\xB8\xAD",
-                                                  "\xF0\x9F\x98\x80", "-"};
+  static const std::vector<std::string> pieces = {
+      "a", "b", "q", "7", " ", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "-"};
   std::string s;
   while (s.size() < len) s += pieces[rng() % pieces.size()];
   return s;
@@ -459,7 +470,9 @@ std::string quote(const std::string& s) {
   return q + "\"";
 }
 
-std::uint64_t newlines(const std::string& s) { return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n')); }
+std::uint64_t newlines(const std::string& s) {
+  return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 }  // namespace
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "csv/csv_reader.h"
 #include "csv/csv_writer.h"
-#include "base/error.h"
 
 namespace {
 
@@ -63,7 +63,8 @@ TEST_CASE("csv writer: what it writes reads back identically") {
       {"id", "name", "note"},
       {"1", "Smith, John", "he said \"hello\""},
       {"2", "", "line one\nline two\r\nline three"},
-      {"3", "\xE5\xBC\xA0\xE4\xB8\x89", "\xE5\x8C\x97\xE4\xBA\xAC,\xE4\xB8\x8A\xE6\xB5\xB7 \"\xE5\xBC\x95\"\xE5\x8F\xB7"},
+      {"3", "\xE5\xBC\xA0\xE4\xB8\x89",
+       "\xE5\x8C\x97\xE4\xBA\xAC,\xE4\xB8\x8A\xE6\xB5\xB7 \"\xE5\xBC\x95\"\xE5\x8F\xB7"},
       {"4", " padded ", "\"\""},
       {"", "", ""},
       {"5", "trailing\r", "\xF0\x9F\x98\x80"},

@@ -83,8 +83,7 @@ TableDigest digest_query(sqlite3* db, const std::string& sql) {
           if (len) fnv.add(p, len);
           break;
         }
-        default:
-          break;
+        default: break;
       }
     }
   }
@@ -123,7 +122,8 @@ std::string integrity_check(sqlite3* db) {
 
 std::string describe(const std::map<std::string, TableDigest>& digests) {
   std::ostringstream ss;
-  for (const auto& [name, d] : digests) ss << name << ": " << d.rows << " rows, hash " << std::hex << d.hash << std::dec << "\n";
+  for (const auto& [name, d] : digests)
+    ss << name << ": " << d.rows << " rows, hash " << std::hex << d.hash << std::dec << "\n";
   return ss.str();
 }
 

@@ -74,8 +74,7 @@ TEST_CASE("display width: the ambiguous table matches Unicode's data, and agrees
   }
   for (char32_t cp : {0xA1u, 0xB7u, 0x2014u, 0x2460u, 0x3B1u, 0x410u, 0xE000u})
     CHECK(aigc::is_east_asian_ambiguous(cp));
-  for (char32_t cp : {0x41u, 0x7Eu, 0xA0u, 0x4E00u, 0xFF01u, 0x1F600u})
-    CHECK_FALSE(aigc::is_east_asian_ambiguous(cp));
+  for (char32_t cp : {0x41u, 0x7Eu, 0xA0u, 0x4E00u, 0xFF01u, 0x1F600u}) CHECK_FALSE(aigc::is_east_asian_ambiguous(cp));
 
   // With the option on, every code point's width is utf8proc's, except an
   // ambiguous one of width 1, which becomes 2.

@@ -57,16 +57,20 @@ struct Trace {
 class FakeCursor final : public aigc::engine::Cursor {
  public:
   FakeCursor(std::vector<std::string> columns, std::vector<FakeRow> rows, std::vector<std::string> parameters = {})
-      : columns_(std::move(columns)), rows_(std::move(rows)), parameters_(std::move(parameters)),
+      : columns_(std::move(columns)),
+        rows_(std::move(rows)),
+        parameters_(std::move(parameters)),
         bound_(parameters_.size()) {}
 
   bool echo = false;
   bool writes = false;
-  int steps = 0;            ///< step() calls, to tell a cursor that was run from one that was not
+  int steps = 0;           ///< step() calls, to tell a cursor that was run from one that was not
   Trace* trace = nullptr;  ///< when set, gets every bound value and step
 
   int parameter_count() const override { return static_cast<int>(parameters_.size()); }
-  std::string_view parameter_name(int index) const override { return parameters_.at(static_cast<std::size_t>(index - 1)); }
+  std::string_view parameter_name(int index) const override {
+    return parameters_.at(static_cast<std::size_t>(index - 1));
+  }
   void bind_null(int index) override { set(index, FakeValue::null()); }
   void bind_int64(int index, std::int64_t value) override { set(index, FakeValue::of(value)); }
   void bind_double(int index, double value) override { set(index, FakeValue::of(value)); }
@@ -144,8 +148,8 @@ std::vector<FakeRow> sample_rows() {
   using V = FakeValue;
   return {
       {V::of(std::int64_t{1}), V::text("百度"), V::of(0.1), V::text("plain"), V::blob(std::string("\x00\x1B\xFF", 3))},
-      {V::of(std::numeric_limits<std::int64_t>::min()), V::text("say \"hi\", then\nleave"), V::of(1.0 / 3),
-       V::text(""), V::null()},
+      {V::of(std::numeric_limits<std::int64_t>::min()), V::text("say \"hi\", then\nleave"), V::of(1.0 / 3), V::text(""),
+       V::null()},
       {V::of(std::numeric_limits<std::int64_t>::max()), V::text("=SUM(A1)"), V::of(1e20), V::null(), V::blob("")},
       {V::of(std::int64_t{-7}), V::text("tab\there | pipe * star_x_"), V::of(-2.0), V::text("  padded  "),
        V::blob("ab")},
@@ -206,8 +210,8 @@ TEST_CASE("engine: a cursor of another engine renders byte for byte as the same 
     aigc::RenderOptions options;
   };
   std::vector<Case> cases;
-  for (auto f : {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::jsonl,
-                 aigc::Format::markdown}) {
+  for (auto f :
+       {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::jsonl, aigc::Format::markdown}) {
     aigc::RenderOptions o;
     o.format = f;
     cases.push_back({"plain", o});
@@ -359,8 +363,7 @@ TEST_CASE("engine: SQLite's connection prepares one statement at a time and repo
 
   CHECK_THROWS_WITH_AS(conn.prepare("SELECT 1; SELECT 2"), doctest::Contains("more than one"), aigc::DataError);
   CHECK_THROWS_WITH_AS(conn.prepare("  -- nothing\n"), doctest::Contains("no SQL statement"), aigc::DataError);
-  CHECK_THROWS_WITH_AS(conn.prepare("SELECT * FROM nope"), doctest::Contains("no such table: nope"),
-                       aigc::DataError);
+  CHECK_THROWS_WITH_AS(conn.prepare("SELECT * FROM nope"), doctest::Contains("no such table: nope"), aigc::DataError);
   auto overflow = conn.prepare("SELECT abs(-9223372036854775808)");
   CHECK_THROWS_WITH_AS(overflow->step(), doctest::Contains("integer overflow"), aigc::DataError);
 
@@ -415,7 +418,8 @@ TEST_CASE("engine: a saved query runs on another engine: checked, bound with typ
   CHECK(refused.str().empty());
 }
 
-TEST_CASE("engine: a saved query is refused on another engine as on SQLite: writes, positional and doubled parameters") {
+TEST_CASE(
+    "engine: a saved query is refused on another engine as on SQLite: writes, positional and doubled parameters") {
   FakeConnection fake;
   bool writes = false;
   std::vector<std::string> params;

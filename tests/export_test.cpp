@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <sstream>
 
-#include "csv/csv_reader.h"
 #include "base/error.h"
 #include "base/output_file.h"
-#include "render/render.h"
+#include "csv/csv_reader.h"
 #include "json_parse.h"
+#include "render/render.h"
 #include "support.h"
 
 namespace {
@@ -39,17 +39,22 @@ struct Fixture {
 
   Fixture() {
     test::fs::create_directory(queries);
-    add("echo", "-- title: 回声\n-- scope: report\n-- description: Echoes v and its type.\n-- section: cover\n"
-                "-- param: v -- anything\nSELECT :v AS v, typeof(:v) AS type");
+    add("echo",
+        "-- title: 回声\n-- scope: report\n-- description: Echoes v and its type.\n-- section: cover\n"
+        "-- param: v -- anything\nSELECT :v AS v, typeof(:v) AS type");
     add("firm_count", "-- title: Firms\n-- scope: report\n-- section: cover\nSELECT count(*) AS firms FROM firm");
-    add("chinese", "-- title: 中文\n-- scope: report\n-- section: cover\n"
-                   "SELECT column1 AS 产品, column2 AS 价格, column3 AS 备注 FROM (VALUES "
-                   "('文心大模型', 0.012, '按tokens计费'), ('GPT-4.0', 0.03, NULL), ('通义千问-Turbo', 0.008, ''), "
-                   "('=1+1', -5, '-cmd'))");
-    add("prices", "-- title: 价格\n-- scope: report\n-- section: outlook_app_layer\n-- param: fx = 7.1 -- CNY per USD\n"
-                  "SELECT column1 AS usd, round(column1 * :fx, 4) AS cny FROM (VALUES (0.03), (0.06))");
+    add("chinese",
+        "-- title: 中文\n-- scope: report\n-- section: cover\n"
+        "SELECT column1 AS 产品, column2 AS 价格, column3 AS 备注 FROM (VALUES "
+        "('文心大模型', 0.012, '按tokens计费'), ('GPT-4.0', 0.03, NULL), ('通义千问-Turbo', 0.008, ''), "
+        "('=1+1', -5, '-cmd'))");
+    add("prices",
+        "-- title: 价格\n-- scope: report\n-- section: outlook_app_layer\n-- param: fx = 7.1 -- CNY per USD\n"
+        "SELECT column1 AS usd, round(column1 * :fx, 4) AS cny FROM (VALUES (0.03), (0.06))");
   }
-  void add(const std::string& name, const std::string& text) const { test::write_file(queries / (name + ".sql"), text); }
+  void add(const std::string& name, const std::string& text) const {
+    test::write_file(queries / (name + ".sql"), text);
+  }
 
   test::RunResult run(std::vector<std::string> args, const test::fs::path& cwd = test::fs::current_path(),
                       const std::vector<std::string>& env = {}) const {
@@ -140,7 +145,8 @@ TEST_CASE("run: unknown parameter, missing parameter and unknown query are usage
     auto r = fx.cmd("run", {"prices", "--param", "fxx=7"});
     INFO(r.describe());
     CHECK(r.status == 2);
-    CHECK(r.err.find("query prices has no parameter 'fxx' (did you mean fx?); it takes: fx number = 7.1") != std::string::npos);
+    CHECK(r.err.find("query prices has no parameter 'fxx' (did you mean fx?); it takes: fx number = 7.1") !=
+          std::string::npos);
   }
   SUBCASE("missing parameter") {
     auto r = fx.cmd("run", {"echo"});

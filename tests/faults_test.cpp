@@ -141,7 +141,8 @@ TEST_CASE("faults: a warehouse another process is writing to") {
       CAPTURE(begin);
       other.exec(begin);
       other.exec("INSERT INTO aigc_meta VALUES ('other', 'writer')");
-      for (const auto& args : {s.args({"load", "pricing", "-"}), s.args({"import", "-", "--as", "mine"}), s.args({"build"})}) {
+      for (const auto& args :
+           {s.args({"load", "pricing", "-"}), s.args({"import", "-", "--as", "mine"}), s.args({"build"})}) {
         CAPTURE(args[2]);
         const auto start = std::chrono::steady_clock::now();
         auto r = test::run_aigc(args, s.dir.path(), kOneRow, quick);
@@ -175,10 +176,8 @@ TEST_CASE("faults: a file that is not a SQLite database is refused and left as i
   const auto path = dir / "notes.db";
   const std::string content = "These are my notes, not a database.\n" + std::string(5000, 'x');
   test::write_file(path, content);
-  for (const auto& args : std::vector<std::vector<std::string>>{{"load", "pricing", "-"},
-                                                                {"import", "-", "--as", "mine"},
-                                                                {"check"},
-                                                                {"run", "api_prices"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"load", "pricing", "-"}, {"import", "-", "--as", "mine"}, {"check"}, {"run", "api_prices"}}) {
     CAPTURE(args[0]);
     std::vector<std::string> full = {"--db", path.string()};
     full.insert(full.end(), args.begin(), args.end());

@@ -14,8 +14,8 @@
 
 #include "query/catalog.h"
 #include "render/render.h"
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 TEST_CASE("golden: every saved query reproduces its checked output byte for byte") {
   test::TempDir dir;

@@ -125,9 +125,7 @@ class JsonParser {
         literal("false");
         v.type = Json::Type::boolean;
         return v;
-      case 'n':
-        literal("null");
-        return v;
+      case 'n': literal("null"); return v;
       default:
         v.type = Json::Type::number;
         v.text = number();
@@ -166,10 +164,14 @@ class JsonParser {
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else fail("bad hex digit");
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        fail("bad hex digit");
     }
     return v;
   }
@@ -228,8 +230,7 @@ class JsonParser {
           utf8(out, cp);
           break;
         }
-        default:
-          fail("bad escape");
+        default: fail("bad escape");
       }
     }
   }

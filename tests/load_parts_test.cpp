@@ -285,6 +285,9 @@ TEST_CASE("input buffer: closes the file it opened, also when it refuses a direc
 
 TEST_CASE("input buffer: standard input is borrowed, not closed") {
   if (fcntl(0, F_GETFD) == -1) return;  // no standard input to borrow
-  { InputBuffer input("-"); CHECK(input.name() == "<stdin>"); }
+  {
+    InputBuffer input("-");
+    CHECK(input.name() == "<stdin>");
+  }
   CHECK(fcntl(0, F_GETFD) != -1);
 }

@@ -5,8 +5,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "csv/csv_reader.h"
 #include "base/error.h"
+#include "csv/csv_reader.h"
 #include "load/loader.h"
 #include "sqlite/table_info.h"
 #include "support.h"
@@ -80,7 +80,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 TEST_CASE("loader: good rows are appended with typed values") {
   Fixture f;
-  auto err = f.load("price", "price_id,vendor_id,amount,max_amount,units,note\np1,tencent,0.01,0.1,1000,\"限量免费, 超出计费\"\n");
+  auto err = f.load(
+      "price", "price_id,vendor_id,amount,max_amount,units,note\np1,tencent,0.01,0.1,1000,\"限量免费, 超出计费\"\n");
   REQUIRE(err.empty());
   CHECK(f.last.added == 1);
   CHECK(f.count("SELECT count(*) FROM price") == 2);
@@ -134,7 +135,8 @@ TEST_CASE("loader: each kind of bad input is refused with file, line, column and
   }
   SUBCASE("unknown header column, with a suggestion") {
     auto err = f.load("price", "price_id,vendr_id\np1,baidu\n");
-    CHECK(contains(err, "in.csv:1:10: column vendr_id: unknown column 'vendr_id' for table price; did you mean vendor_id?"));
+    CHECK(contains(err,
+                   "in.csv:1:10: column vendr_id: unknown column 'vendr_id' for table price; did you mean vendor_id?"));
   }
   SUBCASE("required column missing from the header") {
     auto err = f.load("price", "price_id,amount\np1,1\n");
@@ -239,7 +241,8 @@ TEST_CASE("loader: upsert replaces rows whose key exists and counts both kinds")
 TEST_CASE("import: header names become columns and values keep their exact text") {
   Fixture f;
   test::write_file(f.dir / "deals.csv",
-                   "\xEF\xBB\xBF" "code,amount,rate,big,note\r\n0870,12,3.25,12345678901234567890,\"a,b\"\r\n42,-7,0.50,1e3,\r\n");
+                   "\xEF\xBB\xBF"
+                   "code,amount,rate,big,note\r\n0870,12,3.25,12345678901234567890,\"a,b\"\r\n42,-7,0.50,1e3,\r\n");
   SQLite::Database db(f.db_path.string(), SQLite::OPEN_READWRITE);
   aigc::CsvReader reader((f.dir / "deals.csv").string());
   auto summary = aigc::import_table(db.getHandle(), reader, "deals", {});
@@ -277,8 +280,8 @@ TEST_CASE("import: an existing table is refused unless replacing") {
   SQLite::Database db(f.db_path.string(), SQLite::OPEN_READWRITE);
   {
     aigc::CsvReader reader((f.dir / "v.csv").string());
-    CHECK_THROWS_WITH_AS(aigc::import_table(db.getHandle(), reader, "vendor", {}),
-                         doctest::Contains("already exists"), aigc::UsageError);
+    CHECK_THROWS_WITH_AS(aigc::import_table(db.getHandle(), reader, "vendor", {}), doctest::Contains("already exists"),
+                         aigc::UsageError);
   }
   aigc::CsvReader reader((f.dir / "v.csv").string());
   aigc::LoadOptions opts;
@@ -292,7 +295,8 @@ TEST_CASE("loader: every CHECK a row breaks is named, not only the first") {
   auto err = f.load("price", "price_id,vendor_id,amount,max_amount,currency\np1,baidu,-5,-9,usd\n");
   CHECK(contains(err, "in.csv:2:10: column amount: value -5 breaks the rule CHECK (amount >= 0)"));
   CHECK(contains(err, "in.csv:2:10: column amount: value -5 breaks the rule CHECK (amount <= max_amount)"));
-  CHECK(contains(err, "in.csv:2:16: column currency: value 'usd' breaks the rule CHECK (currency GLOB '[A-Z][A-Z][A-Z]')"));
+  CHECK(contains(err,
+                 "in.csv:2:16: column currency: value 'usd' breaks the rule CHECK (currency GLOB '[A-Z][A-Z][A-Z]')"));
 }
 
 TEST_CASE("table info: CHECK expressions are found in column and table constraints, not in strings or comments") {
@@ -322,7 +326,8 @@ TEST_CASE("loader: rows inserted in batches keep their values, order and count")
   CHECK(f.count("SELECT count(*) FROM price WHERE amount = CAST(substr(price_id, 2) AS REAL) + 0.5") == 1000);
   // File order is rowid order.
   CHECK(f.count("SELECT count(*) FROM price a JOIN price b ON b.rowid = a.rowid + 1 "
-                "WHERE a.price_id LIKE 'b%' AND CAST(substr(b.price_id, 2) AS INT) != CAST(substr(a.price_id, 2) AS INT) + 1") == 0);
+                "WHERE a.price_id LIKE 'b%' AND CAST(substr(b.price_id, 2) AS INT) != CAST(substr(a.price_id, 2) AS "
+                "INT) + 1") == 0);
 }
 
 TEST_CASE("loader: a refused row inside a full batch is named at its own line, and nothing is kept") {
@@ -330,10 +335,10 @@ TEST_CASE("loader: a refused row inside a full batch is named at its own line, a
   std::string csv = "price_id,vendor_id,amount,max_amount\n";
   for (int i = 1; i <= 300; ++i) {
     std::string id = "b" + std::to_string(i), amount = "1", max = "2";
-    if (i == 100) amount = "-1";     // breaks CHECK (amount >= 0)
-    if (i == 150) id = "b10";        // duplicate key, same batch as nothing: b10 is in the first batch
-    if (i == 170) id = "b165";       // duplicate key of a row in the same batch
-    if (i == 200) max = "0.5";       // breaks CHECK (amount <= max_amount)
+    if (i == 100) amount = "-1";  // breaks CHECK (amount >= 0)
+    if (i == 150) id = "b10";     // duplicate key, same batch as nothing: b10 is in the first batch
+    if (i == 170) id = "b165";    // duplicate key of a row in the same batch
+    if (i == 200) max = "0.5";    // breaks CHECK (amount <= max_amount)
     csv += id + ",baidu," + amount + "," + max + "\n";
   }
   auto err = f.load("price", csv);

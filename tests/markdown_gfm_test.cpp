@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "query/catalog.h"
 #include "csv/csv_reader.h"
-#include "sqlite/connection.h"
-#include "sqlite/statement.h"
+#include "query/catalog.h"
 #include "render/render.h"
 #include "report_fixture.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "support.h"
 
 namespace {
@@ -115,11 +115,12 @@ TEST_CASE("markdown: hostile cells render on GitHub exactly as the CSV has them"
   }
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   aigc::Statement stmt(db.getHandle(),
-                          "SELECT '<td>x</td>' AS html, '**Alibaba**' AS bold, '_em_ `code`' AS code, "
-                          "'a\\|b' AS backslash_pipe, '  both ends  ' AS spaces, '[link](http://x.y)' AS link, "
-                          "'&amp; &#32; &lt;' AS entities, '~~gone~~' AS strike, 'snake_case _lead trail_ a_*b*_c 中_文' AS underscores, 'two' || char(10) || 'lines' AS nl, "
-                          "'C:\\path\\' AS backslashes, ' ' AS one_space, '' AS empty, 'NULL' AS null_word, "
-                          "NULL AS null_value, 'a|b|c' AS pipes, '![img](x.png)' AS image, '<!-- c -->' AS comment");
+                       "SELECT '<td>x</td>' AS html, '**Alibaba**' AS bold, '_em_ `code`' AS code, "
+                       "'a\\|b' AS backslash_pipe, '  both ends  ' AS spaces, '[link](http://x.y)' AS link, "
+                       "'&amp; &#32; &lt;' AS entities, '~~gone~~' AS strike, 'snake_case _lead trail_ a_*b*_c 中_文' "
+                       "AS underscores, 'two' || char(10) || 'lines' AS nl, "
+                       "'C:\\path\\' AS backslashes, ' ' AS one_space, '' AS empty, 'NULL' AS null_word, "
+                       "NULL AS null_value, 'a|b|c' AS pipes, '![img](x.png)' AS image, '<!-- c -->' AS comment");
   const std::string md = render(stmt.get(), aigc::Format::markdown, "∅");
   CAPTURE(md);
   const Rows shown = rendered_cells(md);
@@ -157,7 +158,9 @@ TEST_CASE("markdown: every saved query renders on GitHub exactly as its CSV expo
     for (std::size_t r = 0; r < want.size(); ++r) {
       REQUIRE(shown[r].size() == want[r].size());
       for (std::size_t c = 0; c < want[r].size(); ++c) {
-        if (shown[r][c] != want[r][c]) FAIL_CHECK("row " << r << " column " << want[0][c] << ": GitHub shows '" << shown[r][c] << "', the CSV has '" << want[r][c] << "'");
+        if (shown[r][c] != want[r][c])
+          FAIL_CHECK("row " << r << " column " << want[0][c] << ": GitHub shows '" << shown[r][c] << "', the CSV has '"
+                            << want[r][c] << "'");
       }
     }
     ++queries;

@@ -69,7 +69,8 @@ TEST_CASE("output file: a file that did not exist is created on commit, not befo
 TEST_CASE("output file: an exception before commit leaves the old file byte-identical and no temporary file") {
   test::TempDir dir;
   const fs::path target = dir / "out.csv";
-  const std::string old = std::string("a,b\r\n1,\xE7\x8E\x89\r\n") + std::string(100000, 'x');  // larger than the buffer
+  const std::string old =
+      std::string("a,b\r\n1,\xE7\x8E\x89\r\n") + std::string(100000, 'x');  // larger than the buffer
   test::write_file(target, old);
   const auto old_permissions = fs::status(target).permissions();
   SUBCASE("AtomicFile") {

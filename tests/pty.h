@@ -21,7 +21,6 @@ namespace test {
 
 using namespace std::chrono_literals;
 
-
 /// Runs aigc on a pseudo-terminal. Every wait has a deadline, so a hung
 /// shell fails the test instead of hanging the run; the destructor kills
 /// the child if it is still there.

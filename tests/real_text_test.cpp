@@ -16,10 +16,10 @@
 #include <sstream>
 #include <string>
 
-#include "sqlite/connection.h"
-#include "sqlite/statement.h"
 #include "base/real_text.h"
 #include "render/render.h"
+#include "sqlite/connection.h"
+#include "sqlite/statement.h"
 #include "support.h"
 
 namespace {

@@ -33,9 +33,11 @@ TEST_CASE("red team: a FIFO, a device or a socket as the warehouse is refused at
   // A FIFO blocked the open for ever (sqlite's open waits for a writer);
   // /dev/null opened as an empty database and every query said "no such table".
   for (const std::string& db : {fifo.string(), std::string("/dev/null"), std::string("/dev/zero")}) {
-    for (const std::vector<std::string>& cmd :
-         {std::vector<std::string>{"run", "api_prices"}, {"check"}, {"import", "s.csv", "--as", "t"},
-          {"load", "pricing", "s.csv"}, {"sql", "SELECT 1"}}) {
+    for (const std::vector<std::string>& cmd : {std::vector<std::string>{"run", "api_prices"},
+                                                {"check"},
+                                                {"import", "s.csv", "--as", "t"},
+                                                {"load", "pricing", "s.csv"},
+                                                {"sql", "SELECT 1"}}) {
       for (const bool via_env : {false, true}) {
         std::vector<std::string> args = cmd;
         std::vector<std::string> env = home;
@@ -73,9 +75,11 @@ TEST_CASE("red team: another program's SQLite database is never written to or re
   const std::vector<std::string> env = {"HOME=" + dir.path().string(), "AIGC_DB=" + other.string()};
   // import created its table in the other program's file and load appended
   // to its same-named table, both with exit 0; check reported "7 passed".
-  for (const std::vector<std::string>& cmd :
-       {std::vector<std::string>{"import", "s.csv", "--as", "t1"}, {"load", "pricing", "x.csv"},
-        {"load", "pricing", "x.csv", "--upsert"}, {"check"}, {"run", "api_prices"}}) {
+  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"import", "s.csv", "--as", "t1"},
+                                              {"load", "pricing", "x.csv"},
+                                              {"load", "pricing", "x.csv", "--upsert"},
+                                              {"check"},
+                                              {"run", "api_prices"}}) {
     const auto r = test::run_aigc(cmd, dir.path(), "", env, bounded());
     INFO(cmd[0], "\n", r.describe());
     CHECK(r.status == 2);
@@ -109,9 +113,10 @@ TEST_CASE("red team: aigc load cannot write aigc_meta, the build's record of whi
   // --discard-user-data, which that message suggests, then dropped it.
   test::write_file(dir / "meta.csv", "key,value\nseed_rows:mydata,zz\n");
   test::write_file(dir / "digest.csv", "key,value\nseed_digest,x\n");
-  for (const std::vector<std::string>& cmd :
-       {std::vector<std::string>{"load", "aigc_meta", "meta.csv"}, {"load", "AIGC_META", "meta.csv"},
-        {"load", "aigc_meta", "digest.csv", "--upsert"}, {"load", "aigc_meta", "meta.csv", "--dry-run"}}) {
+  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"load", "aigc_meta", "meta.csv"},
+                                              {"load", "AIGC_META", "meta.csv"},
+                                              {"load", "aigc_meta", "digest.csv", "--upsert"},
+                                              {"load", "aigc_meta", "meta.csv", "--dry-run"}}) {
     const auto r = test::run_aigc(cmd, dir.path(), "", env, bounded());
     INFO(cmd[1], " ", cmd[2], "\n", r.describe());
     CHECK(r.status == 2);
@@ -180,7 +185,8 @@ TEST_CASE("red team: a FIFO at the default warehouse path is refused, not waited
   test::fs::create_directories(data);
   REQUIRE(::mkfifo((data / "warehouse.db").c_str(), 0600) == 0);
   // Without --db or AIGC_DB the path was not checked: every command hung.
-  const auto r = test::run_aigc({"run", "api_prices"}, dir.path(), "", {"XDG_DATA_HOME=" + (dir / "xdg").string()}, bounded());
+  const auto r =
+      test::run_aigc({"run", "api_prices"}, dir.path(), "", {"XDG_DATA_HOME=" + (dir / "xdg").string()}, bounded());
   INFO(r.describe());
   CHECK(r.status == 2);
   CHECK(contains(r.err, (data / "warehouse.db").string()));

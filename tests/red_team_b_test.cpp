@@ -11,34 +11,31 @@
 #include <string>
 #include <vector>
 
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 struct Fixture {
   test::TempDir dir;
   std::string db = (dir / "w.db").string();
   Fixture() { aigc::build_warehouse(db, aigc::BuildSources::embedded()); }
-  test::RunResult run(const std::string &command,
-                      const std::vector<std::string> &args,
-                      const std::string &input = "") const {
+  test::RunResult run(const std::string& command, const std::vector<std::string>& args,
+                      const std::string& input = "") const {
     std::vector<std::string> all = {"--db", db, command};
     all.insert(all.end(), args.begin(), args.end());
     return test::run_aigc(all, dir.path(), input,
-                          {"HOME=" + dir.path().string(),
-                           "AIGC_HISTORY=" + (dir / "history").string()});
+                          {"HOME=" + dir.path().string(), "AIGC_HISTORY=" + (dir / "history").string()});
   }
 };
 
-} // namespace
+}  // namespace
 
-TEST_CASE("red team b: printf() whose result passes the string limit is an "
-          "error, not NULL with exit 0") {
+TEST_CASE(
+    "red team b: printf() whose result passes the string limit is an "
+    "error, not NULL with exit 0") {
   Fixture f;
   // 70 million 'x' pass SQLite's 64 MiB string limit: SQLite's printf()
   // returned NULL, so length() printed NULL and aigc exited 0.
@@ -60,13 +57,12 @@ TEST_CASE("red team b: printf() whose result passes the string limit is an "
   CHECK(r.out == "a,b,c,d,e,g,h\n1000, 3.14|7   |it''s,1,1,x-y,5%,text\n");
 }
 
-TEST_CASE("red team b: a printf() width or precision past the string limit "
-          "stops at once, under --timeout") {
+TEST_CASE(
+    "red team b: a printf() width or precision past the string limit "
+    "stops at once, under --timeout") {
   Fixture f;
-  for (const std::string sql : {"SELECT printf('%.*c', 2147483647, 'x')",
-                                "SELECT format('%2147483647d', 1)",
-                                "SELECT printf('%.2000000000f', 1.5)",
-                                "SELECT printf('%*s', -2147483647, 'a')"}) {
+  for (const std::string sql : {"SELECT printf('%.*c', 2147483647, 'x')", "SELECT format('%2147483647d', 1)",
+                                "SELECT printf('%.2000000000f', 1.5)", "SELECT printf('%*s', -2147483647, 'a')"}) {
     const auto start = std::chrono::steady_clock::now();
     auto r = f.run("sql", {sql, "--timeout", "1"});
     const auto took = std::chrono::steady_clock::now() - start;
@@ -80,14 +76,14 @@ TEST_CASE("red team b: a printf() width or precision past the string limit "
   }
 }
 
-TEST_CASE("red team b: a parameter in ad-hoc SQL, which nothing binds, is an "
-          "error, not NULL with exit 0") {
+TEST_CASE(
+    "red team b: a parameter in ad-hoc SQL, which nothing binds, is an "
+    "error, not NULL with exit 0") {
   Fixture f;
   // A user who copies a saved query's WHERE firm_id = :firm into aigc sql got
   // no rows (the parameter was NULL) and exit 0: a wrong answer.
   for (const std::string sql :
-       {"SELECT name_zh FROM firm WHERE firm_id = :firm", "SELECT ?1",
-        "SELECT 1, @x", "SELECT 1; SELECT $v"}) {
+       {"SELECT name_zh FROM firm WHERE firm_id = :firm", "SELECT ?1", "SELECT 1, @x", "SELECT 1; SELECT $v"}) {
     auto r = f.run("sql", {sql});
     INFO(r.describe());
     CHECK(r.status == 1);
@@ -99,15 +95,15 @@ TEST_CASE("red team b: a parameter in ad-hoc SQL, which nothing binds, is an "
   CHECK(r.status == 1);
   CHECK(contains(r.err, "parameter (?)"));
   // Text that only looks like a parameter is not one.
-  r = f.run("sql", {"SELECT ':x', '?1', \"@y\" FROM (SELECT 1 AS \"@y\") -- :z",
-                    "--format", "csv"});
+  r = f.run("sql", {"SELECT ':x', '?1', \"@y\" FROM (SELECT 1 AS \"@y\") -- :z", "--format", "csv"});
   INFO(r.describe());
   CHECK(r.status == 0);
   CHECK(r.out == "':x','?1',@y\n:x,?1,1\n");
 }
 
-TEST_CASE("red team b: --write cannot change the application_id that marks the "
-          "file as aigc's warehouse") {
+TEST_CASE(
+    "red team b: --write cannot change the application_id that marks the "
+    "file as aigc's warehouse") {
   Fixture f;
   // With application_id changed, aigc build refused the user's own
   // warehouse as "the SQLite database of another program".
@@ -122,44 +118,45 @@ TEST_CASE("red team b: --write cannot change the application_id that marks the "
   CHECK(r.status == 0);
 }
 
-TEST_CASE("red team b: a FIFO or device as the warehouse is a usage error, not "
-          "a hang or an empty database") {
+TEST_CASE(
+    "red team b: a FIFO or device as the warehouse is a usage error, not "
+    "a hang or an empty database") {
   test::TempDir dir;
   const auto fifo = dir / "w.db";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   // Opening a FIFO for reading waits for a writer: aigc sql hung for ever.
   test::RunLimits limits;
   limits.kill_after = std::chrono::seconds(10);
-  auto r =
-      test::run_aigc({"--db", fifo.string(), "sql", "SELECT 1"}, dir.path(), "",
-                     {"HOME=" + dir.path().string()}, limits);
+  auto r = test::run_aigc({"--db", fifo.string(), "sql", "SELECT 1"}, dir.path(), "", {"HOME=" + dir.path().string()},
+                          limits);
   INFO(r.describe());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "is not a regular file"));
   // /dev/null opened as an empty database: "no such table: firm".
-  r = test::run_aigc({"--db", "/dev/null", "sql", "SELECT count(*) FROM firm"},
-                     dir.path(), "", {"HOME=" + dir.path().string()});
+  r = test::run_aigc({"--db", "/dev/null", "sql", "SELECT count(*) FROM firm"}, dir.path(), "",
+                     {"HOME=" + dir.path().string()});
   INFO(r.describe());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "is not a regular file"));
 }
 
-TEST_CASE("red team b: an empty file as the warehouse (touch w.db) is built on "
-          "first use, like a missing one") {
+TEST_CASE(
+    "red team b: an empty file as the warehouse (touch w.db) is built on "
+    "first use, like a missing one") {
   test::TempDir dir;
   const auto db = dir / "w.db";
   { std::ofstream touch(db); }
   // SQLite opened it as an empty database: "no such table: pricing".
-  auto r = test::run_aigc(
-      {"--db", db.string(), "run", "api_prices", "--format", "csv"}, dir.path(),
-      "", {"HOME=" + dir.path().string()});
+  auto r = test::run_aigc({"--db", db.string(), "run", "api_prices", "--format", "csv"}, dir.path(), "",
+                          {"HOME=" + dir.path().string()});
   INFO(r.describe());
   CHECK(r.status == 0);
   CHECK(contains(r.out, "GPT-4.0,input,0.03,USD"));
 }
 
-TEST_CASE("red team b: --timeout past the range of a double is the longest "
-          "limit, not 'must be positive'") {
+TEST_CASE(
+    "red team b: --timeout past the range of a double is the longest "
+    "limit, not 'must be positive'") {
   Fixture f;
   // strtod gives inf for 1e400 and 0 for 1e-400; both were refused as not
   // positive, though the code meant to clamp them.
@@ -172,15 +169,15 @@ TEST_CASE("red team b: --timeout past the range of a double is the longest "
   }
 }
 
-TEST_CASE("red team b: a saved query of the user's calling printf() past the "
-          "string limit fails at once") {
+TEST_CASE(
+    "red team b: a saved query of the user's calling printf() past the "
+    "string limit fails at once") {
   Fixture f;
   const auto queries = f.dir / "queries";
   std::filesystem::create_directories(queries);
-  std::ofstream(queries / "wide.sql")
-      << "-- title: wide\n-- scope: report\n-- description: x\n"
-         "-- section: outlook_app_layer\n"
-         "SELECT printf('%.*c', 2147483647, 'x') AS p;\n";
+  std::ofstream(queries / "wide.sql") << "-- title: wide\n-- scope: report\n-- description: x\n"
+                                         "-- section: outlook_app_layer\n"
+                                         "SELECT printf('%.*c', 2147483647, 'x') AS p;\n";
   const auto start = std::chrono::steady_clock::now();
   // aigc run used a plain connection: ~10 s, then NULL with exit 0.
   auto r = f.run("run", {"wide", "--queries", queries.string()});

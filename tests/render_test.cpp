@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "csv/csv_reader.h"
+#include "json_parse.h"
+#include "render/render.h"
 #include "sqlite/connection.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
-#include "render/render.h"
-#include "json_parse.h"
 
 namespace {
 
@@ -73,10 +73,11 @@ TEST_CASE("display_width: East Asian wide characters take two cells, combining m
   CHECK(aigc::display_width("abc") == 3);
   CHECK(aigc::display_width("文心") == 4);
   CHECK(aigc::display_width("GPT-4.0 文心一言") == 16);
-  CHECK(aigc::display_width("（输入）") == 8);        // fullwidth parentheses
-  CHECK(aigc::display_width("e\xCC\x81") == 1);       // e + COMBINING ACUTE ACCENT
-  CHECK(aigc::display_width("\xFF" "ab") == 3);       // an invalid byte counts one
-  CHECK(aigc::display_width("\xE6\x96") == 2);        // a truncated sequence: two invalid bytes
+  CHECK(aigc::display_width("（输入）") == 8);   // fullwidth parentheses
+  CHECK(aigc::display_width("e\xCC\x81") == 1);  // e + COMBINING ACUTE ACCENT
+  CHECK(aigc::display_width("\xFF"
+                            "ab") == 3);        // an invalid byte counts one
+  CHECK(aigc::display_width("\xE6\x96") == 2);  // a truncated sequence: two invalid bytes
 }
 
 TEST_CASE("table: every line has the same display width, with Chinese text") {
@@ -131,8 +132,10 @@ TEST_CASE("table: numbers right, text left, NULL distinct from an empty string, 
 
 TEST_CASE("table: control characters are shown escaped, never break a line") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
-  auto text = render(db, "SELECT 'a' || char(10) || 'b' || char(9) || 'c' || char(27) || '[31m' AS s", with(aigc::Format::table));
-  CHECK(text == "+-----------------+\n| s               |\n+-----------------+\n| a\\nb\\tc\\x1B[31m |\n+-----------------+\n");
+  auto text = render(db, "SELECT 'a' || char(10) || 'b' || char(9) || 'c' || char(27) || '[31m' AS s",
+                     with(aigc::Format::table));
+  CHECK(text ==
+        "+-----------------+\n| s               |\n+-----------------+\n| a\\nb\\tc\\x1B[31m |\n+-----------------+\n");
 }
 
 TEST_CASE("table: with max_width, long cells are cut with an ellipsis and every line fits") {
@@ -236,7 +239,9 @@ TEST_CASE("csv: --bom writes EF BB BF first; --crlf ends lines with CRLF") {
   CHECK(text.substr(0, 3) == "\xEF\xBB\xBF");
   CHECK(text.substr(3) == "a\n文心\n");
   o.crlf = true;
-  CHECK(render(db, "SELECT '文心' AS a", o) == "\xEF\xBB\xBF" "a\r\n文心\r\n");
+  CHECK(render(db, "SELECT '文心' AS a", o) ==
+        "\xEF\xBB\xBF"
+        "a\r\n文心\r\n");
 }
 
 TEST_CASE("csv: excel-safe neutralises formulas but leaves numbers alone") {
@@ -247,7 +252,8 @@ TEST_CASE("csv: excel-safe neutralises formulas but leaves numbers alone") {
       "SELECT column1 AS v FROM (VALUES ('=1+1'), ('@x'), ('-cmd'), ('+SUM(A1:A9)'), (char(9) || 'tab'), "
       "(char(13) || 'cr'), ('-5'), ('+3.5'), ('-2+3'), (-5), (-2.5), ('plain'), ('a=b'), (''), (NULL))";
   aigc::RenderOptions o = with(aigc::Format::csv);
-  CHECK(render(db, sql, o) == "v\n=1+1\n@x\n-cmd\n+SUM(A1:A9)\n\ttab\n\"\rcr\"\n-5\n+3.5\n-2+3\n-5\n-2.5\nplain\na=b\n\"\"\n\"\"\n");
+  CHECK(render(db, sql, o) ==
+        "v\n=1+1\n@x\n-cmd\n+SUM(A1:A9)\n\ttab\n\"\rcr\"\n-5\n+3.5\n-2+3\n-5\n-2.5\nplain\na=b\n\"\"\n\"\"\n");
   o.excel_safe = true;
   CHECK(render(db, sql, o) ==
         "v\n'=1+1\n'@x\n'-cmd\n'+SUM(A1:A9)\n'\ttab\n\"'\rcr\"\n-5\n+3.5\n'-2+3\n-5\n-2.5\nplain\na=b\n\"\"\n\"\"\n");
@@ -255,7 +261,8 @@ TEST_CASE("csv: excel-safe neutralises formulas but leaves numbers alone") {
 
 TEST_CASE("json: an array of objects that parses back, with numbers as numbers and NULL as null") {
   auto db = sample_db();
-  db.exec("INSERT INTO t VALUES ('q\"b\\s/' || char(1) || char(10) || char(9), '😀', 1e999, -9223372036854775808, x'00FF')");
+  db.exec(
+      "INSERT INTO t VALUES ('q\"b\\s/' || char(1) || char(10) || char(9), '😀', 1e999, -9223372036854775808, x'00FF')");
   std::uint64_t rows = 0;
   auto text = render(db, kSample, with(aigc::Format::json), &rows);
   CHECK(rows == 6);
@@ -270,7 +277,7 @@ TEST_CASE("json: an array of objects that parses back, with numbers as numbers a
   CHECK(first["price"].type == test::Json::Type::number);
   CHECK(first["price"].text == "0.012");
   CHECK(first["tokens"].text == "1000");
-  CHECK(doc[1]["vendor"].is_null());  // NULL
+  CHECK(doc[1]["vendor"].is_null());                       // NULL
   CHECK(doc[1]["note"].type == test::Json::Type::string);  // ''
   CHECK(doc[1]["note"].text.empty());
   CHECK(doc[3]["price"].text == "2.0");
@@ -331,7 +338,9 @@ TEST_CASE("json: invalid UTF-8 in text becomes U+FFFD, so the document stays val
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   auto text = render(db, "SELECT CAST(x'41FF42' AS TEXT) AS s", with(aigc::Format::json));
   auto doc = test::JsonParser::parse(text);
-  CHECK(doc[0]["s"].text == "A\xEF\xBF\xBD" "B");
+  CHECK(doc[0]["s"].text ==
+        "A\xEF\xBF\xBD"
+        "B");
 }
 
 TEST_CASE("markdown: every line starts with '|', pipes escaped, newlines as <br>") {
@@ -380,7 +389,9 @@ TEST_CASE("parse_format: names and aliases; an unknown name suggests one") {
   CHECK_THROWS_WITH_AS(aigc::parse_format("jsno"), doctest::Contains("did you mean json"), aigc::UsageError);
   CHECK(aigc::parse_format("jsonl") == aigc::Format::jsonl);
   CHECK(aigc::parse_format("ndjson") == aigc::Format::jsonl);
-  CHECK_THROWS_WITH_AS(aigc::parse_format("xml"), doctest::Contains("table, csv, json, jsonl or markdown"), aigc::UsageError);
-  for (auto f : {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::jsonl, aigc::Format::markdown})
+  CHECK_THROWS_WITH_AS(aigc::parse_format("xml"), doctest::Contains("table, csv, json, jsonl or markdown"),
+                       aigc::UsageError);
+  for (auto f :
+       {aigc::Format::table, aigc::Format::csv, aigc::Format::json, aigc::Format::jsonl, aigc::Format::markdown})
     CHECK(aigc::parse_format(aigc::format_name(f)) == f);
 }

@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace test {
 

@@ -10,12 +10,12 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "json_parse.h"
+#include "render/render.h"
 #include "report/html_report.h"
 #include "report/markup.h"
-#include "render/render.h"
 #include "report/report_charts.h"
 #include "report/svg_chart.h"
-#include "json_parse.h"
 #include "support.h"
 
 namespace {
@@ -77,16 +77,21 @@ struct Fixture {
         "INSERT INTO report_section VALUES ('cover', 'front', '测试报告', '2023年', 7),"
         "('late', '02 产业视角', '后面的页', '副标题', 500), ('early', '01 技术视角', '前面的页', NULL, 100);");
     test::fs::create_directory(queries);
-    add("b_first", "-- title: 早 <i>\n-- scope: report\n-- description: Desc & \"quotes\"\n-- section: early\n"
-                   "SELECT '<script>alert(1)</script>' AS \"a<b\", NULL AS n, '' AS e, 42 AS i, 0.5 AS r, "
-                   "12 AS source_line UNION ALL SELECT 'x', 'y', 'z', 1, 2.5, 30");
+    add("b_first",
+        "-- title: 早 <i>\n-- scope: report\n-- description: Desc & \"quotes\"\n-- section: early\n"
+        "SELECT '<script>alert(1)</script>' AS \"a<b\", NULL AS n, '' AS e, 42 AS i, 0.5 AS r, "
+        "12 AS source_line UNION ALL SELECT 'x', 'y', 'z', 1, 2.5, 30");
     add("a_late", "-- title: Nothing\n-- scope: report\n-- section: late\nSELECT 1 AS x WHERE 0");
-    add("yuyan_vs_humans", "-- title: 玉言\n-- scope: report\n-- section: late, early\n"
-                           "SELECT 'T1' AS task, '任务一' AS task_zh, '84.685' AS yuyan, '84.100' AS human "
-                           "UNION ALL SELECT 'T2', '任务二', '70', NULL");
-    add("nowhere", "-- title: Unplaced\n-- scope: report\n-- section: not_a_section\n-- param: v = 3 -- a value\nSELECT :v AS v");
+    add("yuyan_vs_humans",
+        "-- title: 玉言\n-- scope: report\n-- section: late, early\n"
+        "SELECT 'T1' AS task, '任务一' AS task_zh, '84.685' AS yuyan, '84.100' AS human "
+        "UNION ALL SELECT 'T2', '任务二', '70', NULL");
+    add("nowhere",
+        "-- title: Unplaced\n-- scope: report\n-- section: not_a_section\n-- param: v = 3 -- a value\nSELECT :v AS v");
   }
-  void add(const std::string& name, const std::string& text) const { test::write_file(queries / (name + ".sql"), text); }
+  void add(const std::string& name, const std::string& text) const {
+    test::write_file(queries / (name + ".sql"), text);
+  }
   std::string report(const aigc::ParamArgs& params = {}) {
     std::ostringstream out;
     aigc::HtmlReportOptions options;
@@ -105,7 +110,7 @@ TEST_CASE("markup: escaping keeps markup out and shows what the data holds") {
         "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; Jerry&lt;/a&gt;");
   CHECK(aigc::escaped("中文\tok\n") == "中文\tok\n");
   CHECK(aigc::escaped(std::string("a\x1B[31mb\x7F", 8)) == "a\xE2\x90\x9B[31mb\xE2\x90\xA1");  // ␛ and ␡
-  CHECK(aigc::escaped(std::string("\0", 1)) == "\xE2\x90\x80");                                 // ␀
+  CHECK(aigc::escaped(std::string("\0", 1)) == "\xE2\x90\x80");                                // ␀
   CHECK(aigc::escaped("bad \xFF byte") == "bad \xEF\xBF\xBD byte");
   CHECK(aigc::escaped("\xC2\x85") == "\xEF\xBF\xBD");  // a C1 control
 }
@@ -122,7 +127,8 @@ TEST_CASE("markup: cutting and wrapping count a Chinese character as two cells")
 
   // Latin words stay whole; a mix breaks between words or Chinese characters.
   CHECK(aigc::wrap_to_width("price per 1,000 tokens", 10) == std::vector<std::string>{"price per", "1,000", "tokens"});
-  CHECK(aigc::wrap_to_width("玉言 vs humans per task", 12) == std::vector<std::string>{"玉言 vs", "humans per", "task"});
+  CHECK(aigc::wrap_to_width("玉言 vs humans per task", 12) ==
+        std::vector<std::string>{"玉言 vs", "humans per", "task"});
   // A word longer than a line is broken inside it.
   CHECK(aigc::wrap_to_width("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
   CHECK(aigc::wrap_to_width("", 10).empty());
@@ -290,8 +296,9 @@ TEST_CASE("report: parameters go to the queries that take them; a bad one is ref
 
 TEST_CASE("report: a failing query names itself and leaves no file behind") {
   Fixture fx;
-  fx.add("zz_fails", "-- title: Fails\n-- scope: report\n-- section: early\n"
-                     "SELECT abs(-9223372036854775807 - 1) AS boom");
+  fx.add("zz_fails",
+         "-- title: Fails\n-- scope: report\n-- section: early\n"
+         "SELECT abs(-9223372036854775807 - 1) AS boom");
   const auto target = fx.dir / "report.html";
   test::write_file(target, "old");
   aigc::HtmlReportOptions options;

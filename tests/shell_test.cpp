@@ -9,16 +9,15 @@
 #include <sstream>
 #include <thread>
 
-#include "query/catalog.h"
 #include "base/error.h"
+#include "pty.h"
+#include "query/catalog.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
-#include "warehouse/warehouse.h"
 #include "shell/completion.h"
 #include "shell/session.h"
-#include "pty.h"
 #include "support.h"
-
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -40,8 +39,8 @@ struct ShellFixture {
   std::unique_ptr<Pty> start(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = {"--db", db, "shell"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto pty = std::make_unique<Pty>(args, std::vector<std::string>{"AIGC_HISTORY=" + history.string(),
-                                                                    "HOME=" + dir.path().string()});
+    auto pty = std::make_unique<Pty>(
+        args, std::vector<std::string>{"AIGC_HISTORY=" + history.string(), "HOME=" + dir.path().string()});
     REQUIRE(pty->expect_prompt());
     return pty;
   }
@@ -264,8 +263,9 @@ TEST_CASE("shell session: refusals apply to the shell as to aigc sql") {
 TEST_CASE("aigc shell: a script on standard input runs without prompts and stops at the first error") {
   test::TempDir dir;
   const std::string db = (dir / "w.db").string();
-  auto r = test::run_aigc({"--db", db, "shell", "-f", "csv"}, dir.path(),
-                          ".mode csv\nSELECT 'one' AS a;\nSELECT\n  'two' AS b;\nSELECT * FROM nope;\nSELECT 'never';\n");
+  auto r =
+      test::run_aigc({"--db", db, "shell", "-f", "csv"}, dir.path(),
+                     ".mode csv\nSELECT 'one' AS a;\nSELECT\n  'two' AS b;\nSELECT * FROM nope;\nSELECT 'never';\n");
   INFO(r.describe());
   CHECK(r.status == 1);
   CHECK(r.out == "a\none\nb\ntwo\n");

@@ -10,8 +10,8 @@
 #include "base/error.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -166,12 +166,12 @@ TEST_CASE("sql guard: the schema table cannot be written, even with --write") {
 TEST_CASE("sql guard: pragmas that only read are allowed") {
   Warehouse w;
   aigc::GuardedConnection conn(w.path, aigc::Access::read_only);
-  for (const char* sql : {"PRAGMA table_info(firm)", "PRAGMA main.table_xinfo('firm')", "PRAGMA table_list",
-                          "PRAGMA index_list(firm)", "PRAGMA foreign_key_list(firm_industry)",
-                          "PRAGMA foreign_key_check", "PRAGMA integrity_check", "PRAGMA quick_check",
-                          "PRAGMA database_list", "PRAGMA compile_options", "PRAGMA function_list",
-                          "PRAGMA user_version", "PRAGMA foreign_keys", "PRAGMA page_count", "PRAGMA encoding",
-                          "SELECT name FROM pragma_table_info('firm')"}) {
+  for (const char* sql :
+       {"PRAGMA table_info(firm)", "PRAGMA main.table_xinfo('firm')", "PRAGMA table_list", "PRAGMA index_list(firm)",
+        "PRAGMA foreign_key_list(firm_industry)", "PRAGMA foreign_key_check", "PRAGMA integrity_check",
+        "PRAGMA quick_check", "PRAGMA database_list", "PRAGMA compile_options", "PRAGMA function_list",
+        "PRAGMA user_version", "PRAGMA foreign_keys", "PRAGMA page_count", "PRAGMA encoding",
+        "SELECT name FROM pragma_table_info('firm')"}) {
     CAPTURE(sql);
     CHECK(failure(conn, sql) == "");
   }
@@ -251,10 +251,11 @@ TEST_CASE("sql script: statements run in order; blanks, comments and lone semico
             std::to_string(s.changes) + " ";
   };
   std::ostringstream out;
-  auto summary = aigc::run_script(conn,
-                                  "-- a comment\n\nCREATE TABLE t (x);;\n/* block\ncomment */ INSERT INTO t VALUES (1), (2);\n"
-                                  "SELECT count(*) AS n FROM t; -- trailing\n\n",
-                                  out, o);
+  auto summary =
+      aigc::run_script(conn,
+                       "-- a comment\n\nCREATE TABLE t (x);;\n/* block\ncomment */ INSERT INTO t VALUES (1), (2);\n"
+                       "SELECT count(*) AS n FROM t; -- trailing\n\n",
+                       out, o);
   CHECK(out.str() == "n\n2\n");
   CHECK(summary.statements == 3);
   CHECK(summary.results == 1);
@@ -270,8 +271,10 @@ TEST_CASE("sql script: the first error stops the run and names the statement, it
   o.render.format = aigc::Format::csv;
   std::ostringstream out;
   try {
-    aigc::run_script(conn, "CREATE TABLE t (x);\nINSERT INTO t VALUES (1);\n\n  SELECT * FROM nope\n  WHERE 1;\nINSERT INTO t VALUES (2);",
-                     out, o);
+    aigc::run_script(
+        conn,
+        "CREATE TABLE t (x);\nINSERT INTO t VALUES (1);\n\n  SELECT * FROM nope\n  WHERE 1;\nINSERT INTO t VALUES (2);",
+        out, o);
     FAIL("expected an error");
   } catch (const aigc::StatementError& e) {
     CHECK(e.reason() == "no such table: nope");
@@ -408,8 +411,9 @@ TEST_CASE("aigc sql: without --write, changes and other files are refused with a
 TEST_CASE("aigc sql: --write allows an insert") {
   test::TempDir dir;
   const std::string db = (dir / "w.db").string();
-  auto r = test::run_aigc({"--db", db, "sql", "--write",
-                           "INSERT INTO industry (industry_id, name_zh, source_note) VALUES ('space', '航天', 'mine')"});
+  auto r =
+      test::run_aigc({"--db", db, "sql", "--write",
+                      "INSERT INTO industry (industry_id, name_zh, source_note) VALUES ('space', '航天', 'mine')"});
   INFO(r.describe());
   CHECK(r.status == 0);
   r = test::run_aigc({"--db", db, "sql", "-f", "csv", "SELECT name_zh FROM industry WHERE industry_id = 'space'"});

@@ -87,13 +87,14 @@ const std::vector<std::string>& tricky_texts() {
 
 TEST_CASE("sql tokenizer: every kind of token, with its text and offset") {
   const Tokens expected = {
-      {K::word, "SELECT"},       {K::whitespace, " "},   {K::word, "a"},        {K::punctuation, ","},
-      {K::whitespace, " "},      {K::quoted_identifier, "\"b c\""},          {K::punctuation, ","},
-      {K::whitespace, " "},      {K::string, "'x'"},     {K::punctuation, ","}, {K::whitespace, " "},
-      {K::blob, "x'0A'"},        {K::punctuation, ","},  {K::whitespace, " "},  {K::number, "3.5e2"},
-      {K::punctuation, "+"},     {K::parameter, ":p"},   {K::whitespace, " "},  {K::comment, "-- note"},
-      {K::whitespace, "\n"},     {K::word, "FROM"},      {K::comment, "/* c */"},
-      {K::quoted_identifier, "[t]"},                     {K::semicolon, ";"},
+      {K::word, "SELECT"},     {K::whitespace, " "},          {K::word, "a"},
+      {K::punctuation, ","},   {K::whitespace, " "},          {K::quoted_identifier, "\"b c\""},
+      {K::punctuation, ","},   {K::whitespace, " "},          {K::string, "'x'"},
+      {K::punctuation, ","},   {K::whitespace, " "},          {K::blob, "x'0A'"},
+      {K::punctuation, ","},   {K::whitespace, " "},          {K::number, "3.5e2"},
+      {K::punctuation, "+"},   {K::parameter, ":p"},          {K::whitespace, " "},
+      {K::comment, "-- note"}, {K::whitespace, "\n"},         {K::word, "FROM"},
+      {K::comment, "/* c */"}, {K::quoted_identifier, "[t]"}, {K::semicolon, ";"},
   };
   const std::string sql = "SELECT a, \"b c\", 'x', x'0A', 3.5e2+:p -- note\nFROM/* c */[t];";
   CHECK(tokens_of(sql) == expected);
@@ -179,7 +180,8 @@ TEST_CASE("sql tokenizer: parameters in every form SQLite takes") {
 }
 
 TEST_CASE("sql tokenizer: identifiers may hold UTF-8, and keywords match in any case") {
-  CHECK(significant("SELECT 名前, naïve, _x$1 FROM 表") == Words{"SELECT", "名前", ",", "naïve", ",", "_x$1", "FROM", "表"});
+  CHECK(significant("SELECT 名前, naïve, _x$1 FROM 表") ==
+        Words{"SELECT", "名前", ",", "naïve", ",", "_x$1", "FROM", "表"});
   CHECK(only_token("名前").kind == K::word);
   CHECK(aigc::is_keyword(only_token("Check"), "CHECK"));
   CHECK(aigc::is_keyword(only_token("check"), "check"));
@@ -204,8 +206,8 @@ TEST_CASE("sql tokenizer: continuing a token over more text reads as reading it 
   // continued over the whole text, is the token read from the whole text.
   std::vector<std::string> texts = tricky_texts();
   std::mt19937 rng(16);
-  const std::vector<std::string> pieces = {"'", "\"", "[", "]", "`", "-", "/", "*", "x", "e", "E", "1", "0", ".",
-                                           "+", ":", "$", "?", "(", ";", " ", "\n", "a", "f", "名", ">", "<", "|"};
+  const std::vector<std::string> pieces = {"'", "\"", "[", "]", "`", "-", "/", "*",  "x", "e", "E",  "1", "0", ".",
+                                           "+", ":",  "$", "?", "(", ";", " ", "\n", "a", "f", "名", ">", "<", "|"};
   for (int i = 0; i < 300; ++i) {
     std::string s;
     for (int j = 0; j < 24; ++j) s += pieces[rng() % pieces.size()];
@@ -235,9 +237,9 @@ TEST_CASE("sql tokenizer: continuing a token over more text reads as reading it 
 TEST_CASE("statement splitter: agrees with sqlite3_complete, fed a byte at a time") {
   std::vector<std::string> texts = tricky_texts();
   std::mt19937 rng(1600);
-  const std::vector<std::string> pieces = {";",      " ",    "\n",   "'",     "\"",      "[",     "]",  "`",
-                                           "-",      "/",    "*",    "x",     "1",       "e",     "$a", "(",
-                                           "CREATE", "TEMP", "TRIGGER", "BEGIN", "END",  "EXPLAIN", ":", "名", "@", "#", "?"};
+  const std::vector<std::string> pieces = {";",       " ",     "\n",  "'",       "\"", "[",  "]", "`",      "-",
+                                           "/",       "*",     "x",   "1",       "e",  "$a", "(", "CREATE", "TEMP",
+                                           "TRIGGER", "BEGIN", "END", "EXPLAIN", ":",  "名", "@", "#",      "?"};
   for (int i = 0; i < 2000; ++i) {
     std::string s;
     const int n = 1 + static_cast<int>(rng() % 16);
@@ -277,7 +279,8 @@ TEST_CASE("statement splitter: a semicolon in a trigger body, a string or a comm
   const std::string trigger =
       "CREATE TRIGGER t AFTER INSERT ON x BEGIN\n  INSERT INTO y VALUES (';');\n  SELECT 1; -- ;\nEND;";
   CHECK(aigc::first_statement_length(trigger + " SELECT 2;") == trigger.size());
-  const std::string temp = "create temporary trigger t after insert on x begin select 1; select case when 1 then 2 end; end;";
+  const std::string temp =
+      "create temporary trigger t after insert on x begin select 1; select case when 1 then 2 end; end;";
   CHECK(aigc::first_statement_length(temp + "select 2;") == temp.size());
   // "end" in a name, string or comment does not close the body.
   const std::string names = "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; \"end\"; 'end'; /* end */; END;";
@@ -312,9 +315,10 @@ TEST_CASE("statement splitter: a semicolon in a trigger body, a string or a comm
 }
 
 TEST_CASE("statement splitter: stays linear on a megabyte-long token fed a byte at a time") {
-  for (const std::string& text : {"SELECT '" + std::string(1 << 20, ';') + "';", "SELECT 1" + std::string(1 << 20, '2') + ";",
-                                  "SELECT :" + std::string(1 << 20, 'a') + ";", "SELECT /*" + std::string(1 << 20, '*') + "/;",
-                                  "SELECT " + std::string(1 << 20, ' ') + "1;", "SELECT 1" + std::string(1 << 20, 'z') + ";"}) {
+  for (const std::string& text :
+       {"SELECT '" + std::string(1 << 20, ';') + "';", "SELECT 1" + std::string(1 << 20, '2') + ";",
+        "SELECT :" + std::string(1 << 20, 'a') + ";", "SELECT /*" + std::string(1 << 20, '*') + "/;",
+        "SELECT " + std::string(1 << 20, ' ') + "1;", "SELECT 1" + std::string(1 << 20, 'z') + ";"}) {
     const auto start = std::chrono::steady_clock::now();
     aigc::StatementScanner scanner;
     int ends = 0;
@@ -352,8 +356,9 @@ TEST_CASE("loader: a broken CHECK is reported at the quoted column it names, not
   const auto db_path = dir / "w.db";
   {
     SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE item (item_id TEXT PRIMARY KEY, note TEXT, \"unit price\" REAL,"
-            " CHECK (/* a note: never negative */ \"unit price\" >= 0)) STRICT");
+    db.exec(
+        "CREATE TABLE item (item_id TEXT PRIMARY KEY, note TEXT, \"unit price\" REAL,"
+        " CHECK (/* a note: never negative */ \"unit price\" >= 0)) STRICT");
   }
   test::write_file(dir / "in.csv", "item_id,note,unit price\ni1,hello,-5\n");
   std::string error;

@@ -141,9 +141,18 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
     pollfd fds[3];
     int n = 0;
     int out_i = -1, err_i = -1, in_i = -1;
-    if (out_open) { fds[n] = {out_pipe[0], POLLIN, 0}; out_i = n++; }
-    if (err_open) { fds[n] = {err_pipe[0], POLLIN, 0}; err_i = n++; }
-    if (in_fd >= 0) { fds[n] = {in_fd, POLLOUT, 0}; in_i = n++; }
+    if (out_open) {
+      fds[n] = {out_pipe[0], POLLIN, 0};
+      out_i = n++;
+    }
+    if (err_open) {
+      fds[n] = {err_pipe[0], POLLIN, 0};
+      err_i = n++;
+    }
+    if (in_fd >= 0) {
+      fds[n] = {in_fd, POLLOUT, 0};
+      in_i = n++;
+    }
     const int ready = poll(fds, n, timeout_ms);
     if (ready < 0) break;
     if (ready == 0) continue;  // the kill deadline came first
@@ -156,8 +165,8 @@ RunResult run_aigc(const std::vector<std::string>& args, const fs::path& cwd, co
         in_fd = -1;
       }
     }
-    for (auto [idx, open, fd, dest] : {std::tuple{out_i, &out_open, out_pipe[0], &r.out},
-                                       std::tuple{err_i, &err_open, err_pipe[0], &r.err}}) {
+    for (auto [idx, open, fd, dest] :
+         {std::tuple{out_i, &out_open, out_pipe[0], &r.out}, std::tuple{err_i, &err_open, err_pipe[0], &r.err}}) {
       if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t got = read(fd, buf, sizeof buf);
       if (got > 0)

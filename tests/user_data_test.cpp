@@ -17,11 +17,11 @@
 #include <sstream>
 #include <string>
 
+#include "db_digest.h"
 #include "query/catalog.h"
 #include "query/check.h"
-#include "warehouse/warehouse.h"
-#include "db_digest.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 
@@ -65,8 +65,9 @@ TEST_CASE("user data: the report's own rows quote the lines they cite") {
 TEST_CASE("user data: check flags a row whose quote is not on the report line it cites") {
   Built w;
   SUBCASE("a quote the cited line does not hold") {
-    w.exec("INSERT INTO pricing (pricing_id, product_id, billing_basis, as_of, section_id, source_line, source_quote) "
-           "VALUES ('mine', 'gpt4', 'tokens', '2024-01', 'business_models', 514, '0.5元/千tokens')");
+    w.exec(
+        "INSERT INTO pricing (pricing_id, product_id, billing_basis, as_of, section_id, source_line, source_quote) "
+        "VALUES ('mine', 'gpt4', 'tokens', '2024-01', 'business_models', 514, '0.5元/千tokens')");
     const auto report = run_check(w, "quotes");
     const auto& q = result_of(report, "quotes");
     REQUIRE(q.total == 1);
@@ -95,7 +96,8 @@ TEST_CASE("user data: check flags a row whose quote is not on the report line it
 TEST_CASE("user data: the embedded report text is the report's extracted text") {
   // ../shared beside the project; from a git worktree under wt/, two levels up.
   auto original = test::shared_dir() / "seeds" / "000_2d2ee71bf9cf23a4.txt";
-  if (!test::fs::exists(original)) original = test::source_dir() / ".." / ".." / "shared" / "seeds" / "000_2d2ee71bf9cf23a4.txt";
+  if (!test::fs::exists(original))
+    original = test::source_dir() / ".." / ".." / "shared" / "seeds" / "000_2d2ee71bf9cf23a4.txt";
   REQUIRE(test::fs::exists(original));
   CHECK(test::read_file(test::source_dir() / "report" / "000_2d2ee71bf9cf23a4.txt") == test::read_file(original));
 }
@@ -143,7 +145,8 @@ TEST_CASE("user data: a saved query's scope is report or analysis, named in its 
   CHECK(parse_query("-- title: t\n-- scope: analysis\nSELECT 1").scope == aigc::QueryScope::analysis);
   SUBCASE("missing") {
     CHECK_THROWS_WITH_AS(parse_query("-- title: t\nSELECT 1"),
-                         doctest::Contains("queries/q.sql:1: no -- scope: line; add -- scope: report"), aigc::DataError);
+                         doctest::Contains("queries/q.sql:1: no -- scope: line; add -- scope: report"),
+                         aigc::DataError);
   }
   SUBCASE("unknown, with a suggestion") {
     CHECK_THROWS_WITH_AS(parse_query("-- title: t\n-- scope: reprot\nSELECT 1"),
@@ -222,8 +225,8 @@ std::map<std::string, std::string> aliases_of(const std::string& sql) {
   for (std::sregex_iterator it(sql.begin(), sql.end(), re), end; it != end; ++it) {
     const std::string table = (*it)[1], alias = (*it)[2];
     out[table] = table;
-    static const std::set<std::string> keywords = {"WHERE", "JOIN", "LEFT", "ON", "USING", "GROUP", "ORDER", "UNION",
-                                                   "INNER", "CROSS", "LIMIT", "WINDOW", "NATURAL"};
+    static const std::set<std::string> keywords = {"WHERE", "JOIN",  "LEFT",  "ON",    "USING",  "GROUP",  "ORDER",
+                                                   "UNION", "INNER", "CROSS", "LIMIT", "WINDOW", "NATURAL"};
     std::string upper = alias;
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (!alias.empty() && !keywords.count(upper)) out[alias] = table;
@@ -240,8 +243,9 @@ TEST_CASE("user data: with user rows loaded, no report query scans a table's row
   SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
   std::set<std::string> fact_tables;
   {
-    SQLite::Statement t(db, "SELECT m.name FROM sqlite_schema AS m WHERE m.type = 'table' AND EXISTS "
-                            "(SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'source_note')");
+    SQLite::Statement t(db,
+                        "SELECT m.name FROM sqlite_schema AS m WHERE m.type = 'table' AND EXISTS "
+                        "(SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'source_note')");
     while (t.executeStep()) fact_tables.insert(t.getColumn(0).getString());
   }
   REQUIRE(fact_tables.count("pricing") == 1);
@@ -254,7 +258,8 @@ TEST_CASE("user data: with user rows loaded, no report query scans a table's row
     const auto aliases = aliases_of(saved.sql);
     // EXPLAIN QUERY PLAN of the same text, with the same values bound.
     sqlite3_stmt* raw = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db.getHandle(), ("EXPLAIN QUERY PLAN " + saved.sql).c_str(), -1, &raw, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db.getHandle(), ("EXPLAIN QUERY PLAN " + saved.sql).c_str(), -1, &raw, nullptr) ==
+            SQLITE_OK);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> eqp(raw, sqlite3_finalize);
     for (const auto& p : q.parameters()) {
       const int i = sqlite3_bind_parameter_index(raw, sqlite3_bind_parameter_name(q.get(), p.index));
@@ -278,7 +283,8 @@ TEST_CASE("user data: with user rows loaded, no report query scans a table's row
         // partial index that holds them: the rows the analysis compares.
       } else {
         const auto ok = kAcceptedAnalysisScans.find(saved.name + " " + target);
-        CHECK_MESSAGE(ok != kAcceptedAnalysisScans.end(), "an analysis scans " << table << " where an index would serve");
+        CHECK_MESSAGE(ok != kAcceptedAnalysisScans.end(),
+                      "an analysis scans " << table << " where an index would serve");
         if (ok != kAcceptedAnalysisScans.end()) accepted_used.insert(ok->first);
       }
     }
@@ -316,17 +322,20 @@ TEST_CASE("user data: the analyses take their currency and product as parameters
   Built w;
   load_fixture(w);
   const auto catalog = aigc::QueryCatalog::embedded();
-  const std::string usd = run_csv(w, catalog, "user_price_history",
-                                  {{"currency", "USD"}, {"fx_usd_cny", "8"}, {"product", "acme_chat"}});
+  const std::string usd =
+      run_csv(w, catalog, "user_price_history", {{"currency", "USD"}, {"fx_usd_cny", "8"}, {"product", "acme_chat"}});
   CHECK(usd ==
         "product_id,product,direction,as_of,observations,lowest,highest,currency,latest,source\n"
         "acme_chat,艾克米对话,any,2024-01,1,0.002,0.002,USD,0,user: fixture: acme price sheet 2024-01\n"
         "acme_chat,艾克米对话,any,2024-07,1,0.0015,0.003,USD,1,user: fixture: acme price sheet 2024-07\n");
   const std::string cny = run_csv(w, catalog, "user_vs_report", {{"fx_usd_cny", "8"}});
-  CHECK(contains(cny, "gpt4,GPT-4.0,input,千tokens,CNY,2023-12,0.24,0.24,2024-11,0.04,0.04,-83.3,-83.3,report line 303,"));
+  CHECK(contains(cny,
+                 "gpt4,GPT-4.0,input,千tokens,CNY,2023-12,0.24,0.24,2024-11,0.04,0.04,-83.3,-83.3,report line 303,"));
 }
 
-TEST_CASE("user data: the analyses appear in the HTML report, with a chart of your prices beside the report's, and in the xlsx") {
+TEST_CASE(
+    "user data: the analyses appear in the HTML report, with a chart of your prices beside the report's, and in the "
+    "xlsx") {
   Built w;
   load_fixture(w);
   const auto html = w.dir / "r.html";
@@ -359,7 +368,9 @@ TEST_CASE("user data: the analyses appear in the HTML report, with a chart of yo
 
 // ------------------------------------------------------------ large loads
 
-TEST_CASE("user data: a large load rebuilds the table's indexes in its transaction; a refused one leaves the file as it was") {
+TEST_CASE(
+    "user data: a large load rebuilds the table's indexes in its transaction; a refused one leaves the file as it "
+    "was") {
   Built w;
   const auto csv = w.dir / "big.csv";
   // About 18 MB: over the size at which the loader drops and rebuilds indexes.
@@ -368,15 +379,17 @@ TEST_CASE("user data: a large load rebuilds the table's indexes in its transacti
   auto indexes = [&] {
     SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
     std::string out;
-    SQLite::Statement q(db, "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'pricing' "
-                            "AND sql IS NOT NULL ORDER BY name");
+    SQLite::Statement q(db,
+                        "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'pricing' "
+                        "AND sql IS NOT NULL ORDER BY name");
     while (q.executeStep()) out += q.getColumn(0).getString() + "\n";
     return out;
   };
   const std::string before = indexes();
   REQUIRE(contains(before, "pricing_product_id"));
   SUBCASE("a refused load: every table and the schema as they were") {
-    test::write_file(csv, test::read_file(csv) + "bad_row,no_such_product,tokens,any,千tokens,1,1,2,CNY,0,,,2024-01,,,,,x\n");
+    test::write_file(
+        csv, test::read_file(csv) + "bad_row,no_such_product,tokens,any,千tokens,1,1,2,CNY,0,,,2024-01,,,,,x\n");
     std::map<std::string, test::TableDigest> digest;
     {
       SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
@@ -396,7 +409,8 @@ TEST_CASE("user data: a large load rebuilds the table's indexes in its transacti
     CHECK(indexes() == before);
     SQLite::Database db(w.db.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
-    CHECK(db.execAndGet("SELECT count(*) FROM pricing INDEXED BY pricing_product_id WHERE product_id = 'qianfan'").getInt() ==
+    CHECK(db.execAndGet("SELECT count(*) FROM pricing INDEXED BY pricing_product_id WHERE product_id = 'qianfan'")
+              .getInt() ==
           db.execAndGet("SELECT count(*) FROM pricing NOT INDEXED WHERE product_id = 'qianfan'").getInt());
   }
 }

@@ -4,8 +4,8 @@
 #include <SQLiteCpp/Database.h>
 
 #include "base/error.h"
-#include "warehouse/warehouse.h"
 #include "support.h"
+#include "warehouse/warehouse.h"
 
 namespace {
 

@@ -108,14 +108,15 @@ test::RunResult run(const test::TempDir& dir, std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("xlsx: sheet names are cut to 31 characters, kept unique and free of forbidden characters") {
-  const std::string long_a = "a_very_long_saved_query_name_that_goes_on";    // 41 characters
+  const std::string long_a = "a_very_long_saved_query_name_that_goes_on";  // 41 characters
   const std::string long_b = "a_very_long_saved_query_name_that_goes_further";
-  const auto names = aigc::sheet_names({"api_prices", long_a, long_b, "INDEX", "a:b/c?", "中文查询名称一二三四五六七八九十一二三四五六七八九十一二三四五"});
+  const auto names = aigc::sheet_names({"api_prices", long_a, long_b, "INDEX", "a:b/c?",
+                                        "中文查询名称一二三四五六七八九十一二三四五六七八九十一二三四五"});
   REQUIRE(names.size() == 6);
   CHECK(names[0] == "api_prices");
   CHECK(names[1] == long_a.substr(0, 31));
   CHECK(names[2] == long_a.substr(0, 29) + "~2");  // same first 31 characters: a suffix within the limit
-  CHECK(names[3] == "INDEX~2");                      // "index" is the index sheet, in any case
+  CHECK(names[3] == "INDEX~2");                    // "index" is the index sheet, in any case
   CHECK(names[4] == "a_b_c_");
   CHECK(names[5] == "中文查询名称一二三四五六七八九十一二三四五六七八九十一二三四五");  // 31 characters, not bytes
   SUBCASE("deterministic") { CHECK(aigc::sheet_names({long_a, long_b}) == aigc::sheet_names({long_a, long_b})); }

@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <string_view>
 
+#include "base/display_width.h"
+#include "base/environment.h"
 #include "base/error.h"
 #include "base/suggest.h"
-#include "base/display_width.h"
 #include "base/version.h"
 #include "cmd/commands.h"
-#include "base/environment.h"
 #include "sqlite/connection.h"
 
 namespace aigc::cmd {

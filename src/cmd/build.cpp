@@ -76,8 +76,8 @@ void run_build(const BuildCommandOptions& options, const GlobalOptions& global, 
   if (options.quiet) return;
   std::uint64_t rows = 0;
   for (const auto& t : summary.tables) rows += t.added;
-  out << "built " << summary.path.string() << ": " << summary.tables.size() << " tables, " << rows
-      << " rows from " << sources.origin << " seeds\n";
+  out << "built " << summary.path.string() << ": " << summary.tables.size() << " tables, " << rows << " rows from "
+      << sources.origin << " seeds\n";
   if (!summary.user_data.kept.empty()) out << "kept what you added: " << describe(summary.user_data.kept) << "\n";
 }
 

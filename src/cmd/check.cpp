@@ -2,10 +2,10 @@
 #include <iostream>
 #include <memory>
 
+#include "base/error.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
 #include "query/check.h"
-#include "base/error.h"
 #include "warehouse/warehouse.h"
 
 namespace aigc::cmd {

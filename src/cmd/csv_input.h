@@ -17,8 +17,9 @@ struct DelimiterOptions {
 
 /// -d/--delimiter CHAR and --tsv, as csvkit's -d and -t and sqlite3's .separator.
 inline void add_delimiter_options(CLI::App& sub, DelimiterOptions& d) {
-  auto* delimiter = sub.add_option("-d,--delimiter", d.text,
-                            "Field separator: one character other than '\"', CR and LF (default ','); \\t or tab for a tab");
+  auto* delimiter =
+      sub.add_option("-d,--delimiter", d.text,
+                     "Field separator: one character other than '\"', CR and LF (default ','); \\t or tab for a tab");
   sub.add_flag("--tsv", d.tsv, "Tab-separated input: the same as --delimiter tab")->excludes(delimiter);
 }
 

@@ -2,11 +2,11 @@
 #include <iostream>
 #include <memory>
 
+#include "base/error.h"
+#include "base/output_file.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "base/error.h"
 #include "export/export.h"
-#include "base/output_file.h"
 #include "export/xlsx_export.h"
 #include "warehouse/warehouse.h"
 
@@ -17,10 +17,13 @@ void setup_export(CLI::App& app, GlobalOptions& global) {
   auto* sub = app.add_subcommand("export", "Write saved queries' results to files (one query, or all with a manifest)");
   sub->add_option("name", opts->name, "Saved query to export");
   sub->add_flag("--all", opts->all, "Export every saved query into --dir, plus manifest.json");
-  sub->add_option("-o,--output", opts->output, "File to write one query to (default: NAME.EXT in --dir or here; - is standard output; never the warehouse)");
+  sub->add_option(
+      "-o,--output", opts->output,
+      "File to write one query to (default: NAME.EXT in --dir or here; - is standard output; never the warehouse)");
   sub->add_option("--dir", opts->dir, "Directory for the files (created if missing; required with --all)");
-  sub->add_option("--xlsx", opts->xlsx,
-                  "Write one Excel workbook instead: an index sheet, then a sheet per query (with --all, or one query)");
+  sub->add_option(
+      "--xlsx", opts->xlsx,
+      "Write one Excel workbook instead: an index sheet, then a sheet per query (with --all, or one query)");
   add_param_option(sub, opts->params);
   add_format_option(sub, opts->out, "csv");
   add_csv_options(sub, opts->out);
@@ -76,8 +79,8 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
     auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.dir, eo);
     std::uint64_t rows = 0;
     for (const auto& q : summary.queries) rows += q.rows;
-    out << "exported " << summary.queries.size() << " queries (" << rows << " rows) to "
-        << summary.dir.string() << "; manifest " << summary.manifest.string() << "\n";
+    out << "exported " << summary.queries.size() << " queries (" << rows << " rows) to " << summary.dir.string()
+        << "; manifest " << summary.manifest.string() << "\n";
     return;
   }
   const SavedQuery& query = catalog.find(options.name);

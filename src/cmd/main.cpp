@@ -12,9 +12,9 @@
 #include <iostream>
 #include <optional>
 
-#include "cmd/commands.h"
 #include "base/error.h"
 #include "base/fd_output.h"
+#include "cmd/commands.h"
 
 namespace {
 
@@ -55,8 +55,7 @@ class CheckedStdout {
     const int err = buffer_.error();
     if (err == 0 && std::cout) return std::nullopt;
     if (err == EPIPE) return kClosedPipeStatus;
-    std::cerr << "aigc: cannot write to standard output: " << (err ? std::strerror(err) : "the stream failed")
-              << "\n";
+    std::cerr << "aigc: cannot write to standard output: " << (err ? std::strerror(err) : "the stream failed") << "\n";
     return 1;
   }
 
@@ -98,7 +97,8 @@ int main(int argc, char** argv) {
     if (auto status = checked_stdout.verdict()) return *status;
     std::cerr << e.what() << "\n";
     std::cerr << "aigc: " << e.issues().size() << (e.stopped_early() ? "+" : "")
-              << (e.issues().size() == 1 ? " error" : " errors") << "; nothing was loaded, the warehouse is unchanged\n";
+              << (e.issues().size() == 1 ? " error" : " errors")
+              << "; nothing was loaded, the warehouse is unchanged\n";
     return 1;
   } catch (const aigc::Error& e) {
     if (auto status = checked_stdout.verdict()) return *status;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "base/version.h"
 #include "cmd/commands.h"
-#include "base/error.h"
 
 namespace aigc::cmd {
 

@@ -67,7 +67,8 @@ void ProgressBar::update(const LoadProgress& p) {
   winsize ws{};
   int width = (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) ? ws.ws_col : 80;
   double rate = elapsed > 0 ? p.rows / elapsed : 0;
-  std::string line = label_ + " " + human_count(static_cast<double>(p.rows)) + " rows, " + human_count(rate) + " rows/s";
+  std::string line =
+      label_ + " " + human_count(static_cast<double>(p.rows)) + " rows, " + human_count(rate) + " rows/s";
   if (p.total_bytes > 0) {
     double frac = static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes);
     double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
@@ -77,7 +78,8 @@ void ProgressBar::update(const LoadProgress& p) {
     int bar_width = width - static_cast<int>(display_width(line)) - static_cast<int>(std::string(tail).size()) - 4;
     if (bar_width > 10) {
       int filled = static_cast<int>(frac * bar_width);
-      line += " [" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(bar_width - filled), ' ') + "]";
+      line += " [" + std::string(static_cast<std::size_t>(filled), '#') +
+              std::string(static_cast<std::size_t>(bar_width - filled), ' ') + "]";
     }
     line += tail;
   }

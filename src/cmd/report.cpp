@@ -2,11 +2,11 @@
 #include <iostream>
 #include <memory>
 
+#include "base/error.h"
+#include "base/output_file.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
-#include "base/error.h"
 #include "report/html_report.h"
-#include "base/output_file.h"
 #include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
@@ -14,8 +14,10 @@ namespace aigc::cmd {
 void setup_report(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ReportCommandOptions>();
   auto* sub = app.add_subcommand("report", "Write every saved query's result as one HTML page with charts");
-  sub->add_option("-o,--html", opts->html, "HTML file to write (- is standard output; complete or not at all: a temporary file is renamed; never "
-                  "the warehouse)")
+  sub->add_option(
+         "-o,--html", opts->html,
+         "HTML file to write (- is standard output; complete or not at all: a temporary file is renamed; never "
+         "the warehouse)")
       ->required();
   add_param_option(sub, opts->params);
   add_queries_option(sub, opts->queries);
@@ -46,8 +48,8 @@ void run_report(const ReportCommandOptions& options, const GlobalOptions& global
   auto db = open_warehouse(path, Access::read_only);
   auto s = write_html_report_file(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.html, ro);
   // The summary is a message: on standard error when the page itself went to standard output.
-  (options.html == "-" ? std::cerr : out) << "wrote " << options.html << ": " << s.sections << " sections, "
-                                          << s.charts << " charts, " << s.rows << " rows\n";
+  (options.html == "-" ? std::cerr : out) << "wrote " << options.html << ": " << s.sections << " sections, " << s.charts
+                                          << " charts, " << s.rows << " rows\n";
 }
 
 }  // namespace aigc::cmd

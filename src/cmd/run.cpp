@@ -2,10 +2,10 @@
 #include <iostream>
 #include <memory>
 
+#include "base/output_file.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
 #include "query/catalog.h"
-#include "base/output_file.h"
 #include "warehouse/warehouse.h"
 
 namespace aigc::cmd {

@@ -6,17 +6,17 @@
 #include <cctype>
 #include <clocale>
 #include <cstdlib>
-#include <iostream>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <optional>
 
-#include "cmd/commands.h"
-#include "cmd/query_options.h"
-#include "query/catalog.h"
 #include "base/environment.h"
 #include "base/error.h"
 #include "base/text.h"
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
+#include "query/catalog.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
 #include "shell/completion.h"
@@ -58,8 +58,8 @@ void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostr
     }
   });
   out << "aigc shell on " << sqlite3_db_filename(conn.handle(), "main") << ", "
-            << (conn.access() == Access::read_only ? "read-only (start with --write to allow changes)" : "writable")
-            << ".\nEnter SQL ending with ';', or .help. Ctrl-D leaves.\n";
+      << (conn.access() == Access::read_only ? "read-only (start with --write to allow changes)" : "writable")
+      << ".\nEnter SQL ending with ';', or .help. Ctrl-D leaves.\n";
   std::size_t line_number = 0;
   while (!session.quit_requested()) {
     auto read = reader.read(assembler.pending() ? "   ...> " : "aigc> ");
@@ -93,8 +93,7 @@ void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostr
       } else {
         print_error(e.reason());
         // Name the statement when the input held more than the failing one.
-        if (e.statement().text != trim(input->text))
-          std::cerr << "  in: " << e.statement().excerpt() << "\n";
+        if (e.statement().text != trim(input->text)) std::cerr << "  in: " << e.statement().excerpt() << "\n";
       }
     } catch (const Error& e) {
       out.flush();
@@ -110,9 +109,12 @@ void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostr
 
 void setup_shell(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ShellCommandOptions>();
-  auto* sub = app.add_subcommand("shell", "Explore the warehouse with SQL and saved queries (read-only unless --write)");
+  auto* sub =
+      app.add_subcommand("shell", "Explore the warehouse with SQL and saved queries (read-only unless --write)");
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
-  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
+  sub->add_option(
+      "--timeout", opts->timeout,
+      "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
   add_format_option(sub, opts->out, "table");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);

@@ -5,14 +5,14 @@
 #include <memory>
 #include <optional>
 
-#include "cmd/commands.h"
-#include "cmd/query_options.h"
 #include "base/environment.h"
 #include "base/error.h"
 #include "base/output_file.h"
-#include "render/render.h"
+#include "cmd/commands.h"
+#include "cmd/query_options.h"
 #include "query/sql_guard.h"
 #include "query/sql_script.h"
+#include "render/render.h"
 
 namespace aigc::cmd {
 
@@ -43,7 +43,9 @@ void setup_sql(CLI::App& app, GlobalOptions& global) {
                   "only when every statement succeeded; a device or pipe is written in place; never the warehouse)");
   add_csv_options(sub, opts->out);
   sub->add_flag("--write", opts->write, "Allow statements that change the warehouse (INSERT, CREATE, ATTACH, ...)");
-  sub->add_option("--timeout", opts->timeout, "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
+  sub->add_option(
+      "--timeout", opts->timeout,
+      "Stop a statement that runs longer than SECONDS, a positive number such as 5 or 0.5 (default: no limit)");
   sub->footer(R"(Statements run in order; each one that returns rows is printed. The first
 failing statement stops the run (exit status 1) and is named in the message,
 with its number and line; the statements after it do not run.

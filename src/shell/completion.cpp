@@ -105,8 +105,9 @@ CompletionReply complete_sql(std::string_view before, std::string_view word, con
     return {word.size(), m.take()};
   }
   if (word.empty()) return {0, {}};  // everything would be a wall of words
-  const bool lower_case = std::any_of(word.begin(), word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }) &&
-                          !std::any_of(word.begin(), word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  const bool lower_case =
+      std::any_of(word.begin(), word.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }) &&
+      !std::any_of(word.begin(), word.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
   for (const auto& k : words.keywords) m.add(k, lower_case ? ascii_lower(k) : k);
   m.add(words.tables);
   for (const auto& [table, columns] : words.columns) m.add(columns);

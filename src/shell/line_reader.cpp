@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 
 #include "render/render.h"
@@ -149,8 +149,9 @@ unsigned char LineReader::complete(editline* el, int) {
   CompletionReply reply = reader.completer_ ? reader.completer_(before) : CompletionReply{};
   if (reply.candidates.empty() || reply.word_length > before.size()) return CC_REFRESH_BEEP;
   // libedit deletes characters, not bytes.
-  const int word_chars = static_cast<int>(std::count_if(before.end() - static_cast<long>(reply.word_length), before.end(),
-                                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  const int word_chars =
+      static_cast<int>(std::count_if(before.end() - static_cast<long>(reply.word_length), before.end(),
+                                     [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   if (reply.candidates.size() == 1) {
     ::el_deletestr(el, word_chars);
     std::string word = reply.candidates.front();

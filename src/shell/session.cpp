@@ -9,15 +9,15 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/error.h"
+#include "base/output_file.h"
+#include "base/suggest.h"
 #include "base/text.h"
+#include "export/export.h"
+#include "query/sql_script.h"
+#include "shell/line_reader.h"
 #include "sqlite/connection.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
-#include "export/export.h"
-#include "base/output_file.h"
-#include "query/sql_script.h"
-#include "base/suggest.h"
-#include "shell/line_reader.h"
 
 namespace aigc::shell {
 
@@ -67,7 +67,8 @@ std::optional<Input> InputAssembler::add_line(std::string_view line, std::size_t
     const std::size_t first = first_line_;
     clear();
     throw DataError("line " + std::to_string(first) + ": the statement is longer than " +
-                    std::to_string(kMaxStatementBytes) + " bytes (1 MiB), the limit for one statement; does a ';' end "
+                    std::to_string(kMaxStatementBytes) +
+                    " bytes (1 MiB), the limit for one statement; does a ';' end "
                     "each statement?");
   }
   buffer_.append(line);
@@ -134,14 +135,16 @@ const std::vector<DotCommand>& Session::dot_commands() {
        &Session::cmd_schema},
       {".queries", "", "List the saved queries with their parameters", 0, 0, &Session::cmd_queries},
       {".run", "NAME [key=value ...]", "Run saved query NAME, setting parameters", 1, any_number, &Session::cmd_run},
-      {".mode", "[FORMAT]", "Show or set the result format: table, csv, json, jsonl, markdown", 0, 1, &Session::cmd_mode},
-      {".output", "[FILE|stdout]", "Send results to FILE (replaced once complete: when output is switched or the shell ends), or back "
-       "to the terminal", 0, 1,
-       &Session::cmd_output},
+      {".mode", "[FORMAT]", "Show or set the result format: table, csv, json, jsonl, markdown", 0, 1,
+       &Session::cmd_mode},
+      {".output", "[FILE|stdout]",
+       "Send results to FILE (replaced once complete: when output is switched or the shell ends), or back "
+       "to the terminal",
+       0, 1, &Session::cmd_output},
       {".export", "NAME FILE [key=value ...]",
        "Write saved query NAME's result to FILE (format from .csv/.json/.md, else the mode; - for the current "
-       "output)", 2, any_number,
-       &Session::cmd_export},
+       "output)",
+       2, any_number, &Session::cmd_export},
       {".timer", "on|off", "Show how long each statement took", 1, 1, &Session::cmd_timer},
       {".read", "FILE", "Run the statements and dot-commands in FILE (stops at the first error)", 1, 1,
        &Session::cmd_read},
@@ -255,7 +258,8 @@ const CompletionWords& Session::completion_words() {
   }
   sqlite3* db = conn_.handle();
   w.tables = table_and_view_names(db);
-  for (const auto& t : w.tables) w.columns[ascii_lower(t)] = first_column(db, "SELECT name FROM pragma_table_info(?1)", t);
+  for (const auto& t : w.tables)
+    w.columns[ascii_lower(t)] = first_column(db, "SELECT name FROM pragma_table_info(?1)", t);
   w.queries = catalog_.names();
   for (const auto& c : dot_commands()) w.dot_commands.emplace_back(c.name);
   w.formats = {"table", "csv", "json", "jsonl", "markdown"};
@@ -412,8 +416,8 @@ void Session::cmd_export(const std::vector<std::string>& args) {
       throw DataError(conn_.explain_failure(e.what()));
     }
   }
-  messages_ << "exported " << exported.name << " (" << exported.rows << (exported.rows == 1 ? " row" : " rows")
-            << ", " << format_name(options.render.format) << ") to " << exported.file.string() << "\n";
+  messages_ << "exported " << exported.name << " (" << exported.rows << (exported.rows == 1 ? " row" : " rows") << ", "
+            << format_name(options.render.format) << ") to " << exported.file.string() << "\n";
 }
 
 void Session::cmd_timer(const std::vector<std::string>& args) {

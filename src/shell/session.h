@@ -13,12 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include "query/catalog.h"
 #include "base/output_file.h"
-#include "render/render.h"
+#include "query/catalog.h"
 #include "query/sql_guard.h"
-#include "sqlite/statement_scanner.h"
+#include "render/render.h"
 #include "shell/completion.h"
+#include "sqlite/statement_scanner.h"
 
 namespace aigc::shell {
 

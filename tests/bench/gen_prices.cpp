@@ -46,8 +46,9 @@ int main(int argc, char** argv) {
   // positional .import reads the same fields aigc loads. The provenance
   // columns are empty (NULL to aigc): tests/bench/run.sh has sqlite3 turn
   // them into NULL too.
-  out += "pricing_id,product_id,billing_basis,direction,unit,unit_stated,price_min,price_max,currency,open_ended,"
-         "free_tier,revenue_model,as_of,price_text,section_id,source_line,source_quote,source_note\n";
+  out +=
+      "pricing_id,product_id,billing_basis,direction,unit,unit_stated,price_min,price_max,currency,open_ended,"
+      "free_tier,revenue_model,as_of,price_text,section_id,source_line,source_quote,source_note\n";
   char buf[512];
   for (long i = 1; i <= rows; ++i) {
     const char* product = kProducts[rng.below(8)];

@@ -15,10 +15,10 @@
 #include <string_view>
 
 #include "../db_digest.h"
-#include "csv/csv_reader.h"
 #include "base/error.h"
-#include "load/loader.h"
+#include "csv/csv_reader.h"
 #include "fuzz_check.h"
+#include "load/loader.h"
 
 namespace {
 
@@ -102,8 +102,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   aigc::CsvReader csv(csv_text, "fuzz.csv");
   try {
-    const auto summary = import ? aigc::import_table(db.get(), csv, table, options)
-                                : aigc::load_table(db.get(), csv, table, options);
+    const auto summary =
+        import ? aigc::import_table(db.get(), csv, table, options) : aigc::load_table(db.get(), csv, table, options);
     FUZZ_CHECK(sqlite3_get_autocommit(db.get()) == 1);
     FUZZ_CHECK(test::integrity_check(db.get()) == "ok");
     FUZZ_CHECK(no_dangling_references(db.get()));

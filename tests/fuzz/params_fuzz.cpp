@@ -23,11 +23,11 @@
 #include <string_view>
 #include <vector>
 
-#include "query/catalog.h"
-#include "csv/csv_reader.h"
 #include "base/error.h"
-#include "render/render.h"
+#include "csv/csv_reader.h"
 #include "fuzz_check.h"
+#include "query/catalog.h"
+#include "render/render.h"
 
 namespace {
 
@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text = eq == std::string::npos ? std::string_view(a) : std::string_view(a).substr(eq + 1);
     const auto v = aigc::ParamValue::from_text(text);
     FUZZ_CHECK(v.kind != aigc::ParamValue::Kind::null);
-    if (v.kind == aigc::ParamValue::Kind::integer) FUZZ_CHECK(std::strtoll(std::string(text).c_str(), nullptr, 10) == v.i);
+    if (v.kind == aigc::ParamValue::Kind::integer)
+      FUZZ_CHECK(std::strtoll(std::string(text).c_str(), nullptr, 10) == v.i);
     if (v.kind != aigc::ParamValue::Kind::text) FUZZ_CHECK(strict_number(text));
     if (v.kind == aigc::ParamValue::Kind::text) FUZZ_CHECK(v.s == text);
     (void)v.literal();
@@ -136,17 +137,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto& value = *found;
       const auto& [cell, quoted] = row[i];
       switch (value.kind) {
-        case aigc::ParamValue::Kind::null:
-          FUZZ_CHECK(cell.empty() && !quoted);
-          break;
+        case aigc::ParamValue::Kind::null: FUZZ_CHECK(cell.empty() && !quoted); break;
         case aigc::ParamValue::Kind::text:
           FUZZ_CHECK(cell == value.s);
           if (value.s.empty()) FUZZ_CHECK(quoted);
           break;
         case aigc::ParamValue::Kind::integer:
-        case aigc::ParamValue::Kind::real:
-          FUZZ_CHECK(cell == value.literal());
-          break;
+        case aigc::ParamValue::Kind::real: FUZZ_CHECK(cell == value.literal()); break;
       }
       const auto& safe_cell = safe_row[i].first;
       if (formula_start(safe_cell)) FUZZ_CHECK(strict_number(safe_cell));

@@ -72,10 +72,12 @@ class WarehouseFiles {
   /// describes is one of the warehouse's files.
   void check(const fs::path& named, const fs::path& real, const struct stat* st) const {
     for (const auto& f : files_) {
-      const bool same = (st && f.exists && f.dev == st->st_dev && f.ino == st->st_ino) || (!real.empty() && real == f.path);
+      const bool same =
+          (st && f.exists && f.dev == st->st_dev && f.ino == st->st_ino) || (!real.empty() && real == f.path);
       if (!same) continue;
-      const std::string what = f.suffix.empty() ? "it is the warehouse (" + f.path.string() + ")"
-                               : "it is the warehouse's " + describe(f.suffix) + " (" + f.path.string() + ")";
+      const std::string what = f.suffix.empty()
+                                   ? "it is the warehouse (" + f.path.string() + ")"
+                                   : "it is the warehouse's " + describe(f.suffix) + " (" + f.path.string() + ")";
       refuse(named, what + "; name another file");
     }
   }
@@ -161,8 +163,7 @@ OutputTarget resolve_output(const fs::path& named, const fs::path& warehouse) {
   if (last.filename().empty() || text.back() == '/') refuse(named, "a file name cannot end in /");
   const fs::path dir = directory_of(last);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    refuse(named, "directory " + quoted(dir) + " does not exist (create it first)");
+  if (!fs::is_directory(dir, ec)) refuse(named, "directory " + quoted(dir) + " does not exist (create it first)");
   const fs::path real_dir = fs::canonical(dir, ec);
   if (ec) refuse(named, ec.message());
   t.file = real_dir / last.filename();
@@ -272,9 +273,7 @@ OutputFile::OutputFile(const fs::path& named, const fs::path& warehouse, std::os
       out_ = std::make_unique<std::ostream>(buffer_.get());
       out_->exceptions(std::ios::badbit);  // a failed write throws its reason (FdOutputBuffer)
       break;
-    case OutputKind::replace:
-      atomic_ = std::make_unique<AtomicFile>(target_.file);
-      break;
+    case OutputKind::replace: atomic_ = std::make_unique<AtomicFile>(target_.file); break;
   }
 }
 
@@ -309,9 +308,10 @@ void OutputFile::commit() {
   }
   const int err = buffer_ ? buffer_->error() : 0;
   if (err != 0 || !out)
-    throw DataError("cannot write " + (target_.kind == OutputKind::standard_output ? std::string("to standard output")
-                                                                                    : quoted(target_.named)) +
-                    ": " + (err ? std::strerror(err) : "the output stream failed"));
+    throw DataError(
+        "cannot write " +
+        (target_.kind == OutputKind::standard_output ? std::string("to standard output") : quoted(target_.named)) +
+        ": " + (err ? std::strerror(err) : "the output stream failed"));
   if (fd_ >= 0) {
     const int fd = fd_;
     fd_ = -1;

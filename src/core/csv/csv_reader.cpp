@@ -107,8 +107,8 @@ inline const char* scan_unquoted(const char* p, const char* end, char delimiter,
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
-    std::uint64_t m = eq_bytes(w, static_cast<unsigned char>(delimiter)) | eq_bytes(w, '"') | eq_bytes(w, '\n') | eq_bytes(w, '\r') |
-                      zero_bytes(w) | (w & (kOnes * 0x80));
+    std::uint64_t m = eq_bytes(w, static_cast<unsigned char>(delimiter)) | eq_bytes(w, '"') | eq_bytes(w, '\n') |
+                      eq_bytes(w, '\r') | zero_bytes(w) | (w & (kOnes * 0x80));
     if (m != 0) return p + first_flagged(m);
     p += 8;
   }
@@ -124,8 +124,7 @@ inline const char* scan_quoted(const char* p, const char* end, const Table& tabl
   const __m128i zero = _mm_setzero_si128();
   while (end - p >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)),
-                             _mm_cmpeq_epi8(v, zero));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, zero));
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(m) | _mm_movemask_epi8(v));
     if (mask != 0) return p + std::countr_zero(mask);
     p += 16;
@@ -153,7 +152,7 @@ struct Field {
   const char* start;       // first byte of the field (the opening quote if quoted)
   const char* line_start;  // first byte of the line holding `start`
   std::uint64_t line;
-  const char* ptr;         // content when not in scratch
+  const char* ptr;  // content when not in scratch
   std::size_t len;
   std::size_t scratch_off;  // kNoScratch unless unescaped into scratch
   bool quoted;
@@ -191,7 +190,8 @@ std::string converted_name(const std::string& name, const char* suffix) {
 
 /// What `gunzip -c` of `name` should be written to: the name without .gz.
 std::string gunzipped_name(const std::string& name) {
-  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) return shell_word(name.substr(0, name.size() - 3));
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0)
+    return shell_word(name.substr(0, name.size() - 3));
   return converted_name(name, "");
 }
 
@@ -213,7 +213,7 @@ struct CsvReader::Impl {
 
   const char* pos = nullptr;  // start of the next record, inside input
   bool bom_done = false;
-  std::uint64_t line = 1;   // line at pos
+  std::uint64_t line = 1;  // line at pos
 
   std::uint64_t rec_line = 0;
   const char* rec_start = nullptr;  // first byte of the current record
@@ -243,9 +243,12 @@ struct CsvReader::Impl {
   void fill() { input.refill(pos); }
 
   /// Refuses invalid UTF-8 at `at`, saying how to convert the likely encodings.
-  [[noreturn]] void fail_utf8(const char* at, const char* line_start, std::uint64_t at_line, const std::string& what) const {
+  [[noreturn]] void fail_utf8(const char* at, const char* line_start, std::uint64_t at_line,
+                              const std::string& what) const {
     fail(at, line_start, at_line,
-         what + "; the file is not UTF-8. If it is Windows-1252 or Latin-1 (Western European Excel), convert it: iconv -f WINDOWS-1252 -t UTF-8 " +
+         what +
+             "; the file is not UTF-8. If it is Windows-1252 or Latin-1 (Western European Excel), convert it: iconv -f "
+             "WINDOWS-1252 -t UTF-8 " +
              shell_word(name) + " > " + converted_name(name, "-utf8") +
              "; if it is GBK (Chinese Excel): iconv -f GB18030 -t UTF-8 " + shell_word(name) + " > " +
              converted_name(name, "-utf8"));
@@ -256,9 +259,12 @@ struct CsvReader::Impl {
     const std::string fix = "tr '\\r' '\\n' < " + shell_word(name) + " > " + converted_name(name, "-lf");
     if (at_line == 1)
       fail(at, line_start, at_line,
-           "carriage return (CR) without a line feed: the file has classic Mac line ends, which are not read; convert them: " + fix);
+           "carriage return (CR) without a line feed: the file has classic Mac line ends, which are not read; convert "
+           "them: " +
+               fix);
     fail(at, line_start, at_line,
-         "carriage return (CR) without a line feed outside quotes: quote the field that holds it, or, if the file's lines end in CR, convert them: " +
+         "carriage return (CR) without a line feed outside quotes: quote the field that holds it, or, if the file's "
+         "lines end in CR, convert them: " +
              fix);
   }
 
@@ -267,16 +273,21 @@ struct CsvReader::Impl {
     const auto b = [&](std::size_t i) { return pos + i < end() ? static_cast<unsigned char>(pos[i]) : 0x100u; };
     std::string what;
     if (b(0) == 0xFF && b(1) == 0xFE)
-      what = "the file is UTF-16LE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16LE -t UTF-8 " +
-             shell_word(name) + " > " + converted_name(name, "-utf8");
+      what =
+          "the file is UTF-16LE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16LE -t "
+          "UTF-8 " +
+          shell_word(name) + " > " + converted_name(name, "-utf8");
     else if (b(0) == 0xFE && b(1) == 0xFF)
-      what = "the file is UTF-16BE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16BE -t UTF-8 " +
-             shell_word(name) + " > " + converted_name(name, "-utf8");
+      what =
+          "the file is UTF-16BE text (it starts with a UTF-16 byte-order mark); convert it: iconv -f UTF-16BE -t "
+          "UTF-8 " +
+          shell_word(name) + " > " + converted_name(name, "-utf8");
     else if (b(0) == 0x1F && b(1) == 0x8B)
       what = "the file is gzip-compressed; decompress it first: gunzip -c " + shell_word(name) + " > " +
              gunzipped_name(name) + ", or pipe it: gunzip -c " + shell_word(name) + " | aigc ... -";
     else if (b(0) == 'P' && b(1) == 'K' && b(2) == 3 && b(3) == 4)
-      what = is_workbook(name) ? "the file is a spreadsheet workbook (a zip archive), not CSV: save the sheet as \"CSV UTF-8\" from the spreadsheet"
+      what = is_workbook(name) ? "the file is a spreadsheet workbook (a zip archive), not CSV: save the sheet as \"CSV "
+                                 "UTF-8\" from the spreadsheet"
                                : "the file is a zip archive; extract the CSV from it first: unzip " + shell_word(name);
     if (!what.empty()) fail(pos, pos, 1, what);  // at 1:1: about the whole file
   }
@@ -296,8 +307,8 @@ struct CsvReader::Impl {
     // UTF-16 text starting with an ASCII character has a NUL as its first
     // (big-endian) or second (little-endian) byte, beside that character.
     const std::uint64_t offset = input.offset() + static_cast<std::uint64_t>(q - input.begin());
-    const bool utf16 = at_line == 1 && offset <= 1 &&
-                       ((q > input.begin() && printable(q - 1)) || (q + 1 < end() && printable(q + 1)));
+    const bool utf16 =
+        at_line == 1 && offset <= 1 && ((q > input.begin() && printable(q - 1)) || (q + 1 < end() && printable(q + 1)));
     fail(q, line_start, at_line,
          utf16 ? "NUL byte in input: the file looks like UTF-16 text; convert it: iconv -f UTF-16 -t UTF-8 " +
                      shell_word(name) + " > " + converted_name(name, "-utf8")
@@ -434,7 +445,8 @@ struct CsvReader::Impl {
           fail_bare_cr(q, line_start, ln);
         }
         if (c == '"') {
-          fail(q, line_start, ln, "quote character inside an unquoted field; quote the whole field and double the quote");
+          fail(q, line_start, ln,
+               "quote character inside an unquoted field; quote the whole field and double the quote");
         }
         if (c == '\0') fail_nul(q, line_start, ln);
         q = validate_utf8(q, line_start, ln);
@@ -491,9 +503,10 @@ struct CsvReader::Impl {
         return false;
       }
       if (static_cast<std::size_t>(end() - pos) >= options.max_record_bytes)
-        throw CsvError(Location{name, line, 1},
-                       "record starting here is longer than " + std::to_string(options.max_record_bytes >> 20) +
-                           " MiB (the reader's limit per record): a quoted field with no closing quote, or a file with no line ends?");
+        throw CsvError(Location{name, line, 1}, "record starting here is longer than " +
+                                                    std::to_string(options.max_record_bytes >> 20) +
+                                                    " MiB (the reader's limit per record): a quoted field with no "
+                                                    "closing quote, or a file with no line ends?");
       fill();
     }
   }
@@ -503,8 +516,9 @@ char parse_delimiter(std::string_view text) {
   if (text == "\\t" || text == "tab" || text == "TAB") return '\t';
   if (text.size() != 1 || text[0] == '"' || text[0] == '\r' || text[0] == '\n' || text[0] == '\0' ||
       static_cast<unsigned char>(text[0]) >= 0x80)
-    throw UsageError("--delimiter: expected one ASCII character other than '\"', CR and LF (\\t or tab for a tab), got " +
-                     std::string(text.empty() ? "an empty value" : "'" + std::string(text) + "'"));
+    throw UsageError(
+        "--delimiter: expected one ASCII character other than '\"', CR and LF (\\t or tab for a tab), got " +
+        std::string(text.empty() ? "an empty value" : "'" + std::string(text) + "'"));
   return text[0];
 }
 

@@ -18,8 +18,7 @@ int Cursor::parameter_index(std::string_view name) const {
   for (int i = 1; i <= count; ++i) {
     const std::string_view written = parameter_name(i);
     if (written == name) return i;
-    if (bare && written.size() == name.size() + 1 && is_prefix(written.front()) && written.substr(1) == name)
-      return i;
+    if (bare && written.size() == name.size() + 1 && is_prefix(written.front()) && written.substr(1) == name) return i;
   }
   return 0;
 }

@@ -3,12 +3,12 @@
 #include <ctime>
 #include <memory>
 
-#include "sqlite/sqlite_engine.h"
-#include "base/version.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/output_file.h"
+#include "base/version.h"
 #include "query/query_result.h"
+#include "sqlite/sqlite_engine.h"
 
 namespace aigc {
 
@@ -25,8 +25,7 @@ std::uint64_t render_into(PreparedQuery& q, OutputFile& file, const RenderOption
   try {
     return render(q.cursor(), file.stream(), options);
   } catch (const DataError& e) {
-    throw DataError("query " + q.query().name + ": " + e.what() + "; nothing was written to " +
-                    file.named().string());
+    throw DataError("query " + q.query().name + ": " + e.what() + "; nothing was written to " + file.named().string());
   }
 }
 
@@ -73,9 +72,12 @@ WarehouseInfo WarehouseInfo::read(engine::Connection& db, const fs::path& path) 
         continue;
       const std::string_view key = rows->column_text(0);
       const std::string value(rows->column_text(1));
-      if (key == "seed_origin") info.seed_origin = value;
-      else if (key == "seed_digest") info.seed_digest = value;
-      else if (key == "built_at") info.built_at = value;
+      if (key == "seed_origin")
+        info.seed_origin = value;
+      else if (key == "seed_digest")
+        info.seed_digest = value;
+      else if (key == "built_at")
+        info.built_at = value;
     }
   } catch (const DataError&) {
     // As before the engine seam: what was read is kept, and the export's
@@ -154,8 +156,8 @@ ExportSummary export_all(engine::Connection& db, const WarehouseInfo& warehouse,
   return summary;
 }
 
-void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin,
-                    Format format, const std::vector<ExportedQuery>& queries, const std::string& generated_at) {
+void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin, Format format,
+                    const std::vector<ExportedQuery>& queries, const std::string& generated_at) {
   std::string j = "{\n";
   j += "  \"generated_at\": " + json_string(generated_at) + ",\n";
   j += "  \"aigc_version\": " + json_string(aigc_version()) + ",\n";

@@ -82,8 +82,8 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
 /// Writes the manifest: {generated_at, aigc_version, database, built_at,
 /// seed_origin, seed_digest, queries_origin, format, queries: [{name, title,
 /// file, rows, params}]}. `generated_at` is UTC ISO-8601.
-void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin,
-                    Format format, const std::vector<ExportedQuery>& queries, const std::string& generated_at);
+void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin, Format format,
+                    const std::vector<ExportedQuery>& queries, const std::string& generated_at);
 
 /// The current time in UTC as ISO-8601: 2024-01-31T08:00:00Z.
 std::string utc_timestamp();

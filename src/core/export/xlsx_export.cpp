@@ -6,21 +6,21 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <cmath>
 #include <set>
 #include <utility>
 
-#include "base/text.h"
-#include "sqlite/sqlite_engine.h"
 #include "base/error.h"
-#include "export/export.h"
 #include "base/output_file.h"
+#include "base/text.h"
+#include "export/export.h"
+#include "export/xlsxwriter_library.h"
 #include "query/query_result.h"
 #include "render/render.h"
-#include "export/xlsxwriter_library.h"
+#include "sqlite/sqlite_engine.h"
 
 namespace aigc {
 
@@ -31,7 +31,7 @@ const XlsxWriterLibrary& lxw() { return xlsxwriter_library(); }
 
 constexpr double kMinWidth = 6;
 constexpr double kMaxWidth = 60;
-constexpr std::size_t kMaxCellText = 32767;        // Excel's limit on a cell's text
+constexpr std::size_t kMaxCellText = 32767;          // Excel's limit on a cell's text
 constexpr double kExactIntegers = 9007199254740992;  // 2^53: above it a double rounds
 
 /// `text` with every invalid UTF-8 byte replaced by U+FFFD: the workbook is
@@ -150,7 +150,7 @@ class Widths {
     for (std::size_t c = 0; c < cells_.size(); ++c) {
       const double w = std::clamp(static_cast<double>(cells_[c]) + 2, kMinWidth, kMaxWidth);
       lxw().worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w,
-                           w >= kMaxWidth ? wrap_long : nullptr);
+                                 w >= kMaxWidth ? wrap_long : nullptr);
     }
   }
 
@@ -308,8 +308,8 @@ XlsxSummary export_xlsx(engine::Connection& db, const std::vector<SavedQuery>& q
     summary.sheets.push_back(XlsxSheet{q.name, sheets[i], rows});
   }
 
-  const std::vector<std::string> index_columns = {"name", "sheet", "title", "description", "section", "parameters",
-                                                  "rows"};
+  const std::vector<std::string> index_columns = {"name",    "sheet",      "title", "description",
+                                                  "section", "parameters", "rows"};
   Widths widths;
   write_header(index, index_columns, f, widths);
   for (std::size_t i = 0; i < bound.size(); ++i) {
@@ -320,7 +320,8 @@ XlsxSummary export_xlsx(engine::Connection& db, const std::vector<SavedQuery>& q
     for (char c : sheet) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     const std::string link = "internal:'" + quoted + "'!A1";
     const std::string name = valid_utf8(q.name);
-    check(lxw().worksheet_write_url_opt(index, row, 0, link.c_str(), f.link, name.c_str(), nullptr), "index link " + name);
+    check(lxw().worksheet_write_url_opt(index, row, 0, link.c_str(), f.link, name.c_str(), nullptr),
+          "index link " + name);
     widths.fit(0, name);
     const std::string cells[] = {sheet, valid_utf8(q.title), valid_utf8(q.description),
                                  valid_utf8(join(q.sections, ", ")), valid_utf8(params_text(bound[i].params))};

@@ -14,24 +14,24 @@ namespace aigc {
 /// The libxlsxwriter functions the workbook export calls: one list for the
 /// table of pointers below and for binding it (xlsxwriter_library.cpp).
 #define AIGC_XLSXWRITER_FUNCTIONS(X) \
-  X(workbook_new) \
-  X(workbook_close) \
-  X(lxw_workbook_free) \
-  X(workbook_add_format) \
-  X(workbook_add_worksheet) \
-  X(workbook_set_properties) \
-  X(worksheet_set_column) \
-  X(worksheet_write_string) \
-  X(worksheet_write_number) \
-  X(worksheet_write_url_opt) \
-  X(worksheet_freeze_panes) \
-  X(worksheet_autofilter) \
-  X(format_set_bold) \
-  X(format_set_bg_color) \
-  X(format_set_bottom) \
-  X(format_set_font_color) \
-  X(format_set_underline) \
-  X(format_set_text_wrap) \
+  X(workbook_new)                    \
+  X(workbook_close)                  \
+  X(lxw_workbook_free)               \
+  X(workbook_add_format)             \
+  X(workbook_add_worksheet)          \
+  X(workbook_set_properties)         \
+  X(worksheet_set_column)            \
+  X(worksheet_write_string)          \
+  X(worksheet_write_number)          \
+  X(worksheet_write_url_opt)         \
+  X(worksheet_freeze_panes)          \
+  X(worksheet_autofilter)            \
+  X(format_set_bold)                 \
+  X(format_set_bg_color)             \
+  X(format_set_bottom)               \
+  X(format_set_font_color)           \
+  X(format_set_underline)            \
+  X(format_set_text_wrap)            \
   X(lxw_strerror)
 
 /// Each function with the library's own signature.

@@ -20,7 +20,7 @@ std::vector<std::size_t> CheckProbe::failing(const Value* values) {
       auto it = std::find(field_to_column_.begin(), field_to_column_.end(), c);
       std::string source = it != field_to_column_.end() ? "?" + std::to_string(it - field_to_column_.begin() + 1)
                            : table_.columns[c].default_expr.empty() ? "NULL"
-                                                                     : "(" + table_.columns[c].default_expr + ")";
+                                                                    : "(" + table_.columns[c].default_expr + ")";
       row += (c ? ", " : "") + source + " AS " + quote_identifier(table_.columns[c].name);
     }
     for (const auto& expr : table_.checks) {

@@ -7,16 +7,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sqlite/quote.h"
-#include "sqlite/savepoint.h"
-#include "sqlite/statement.h"
 #include "base/error.h"
+#include "base/suggest.h"
 #include "base/text.h"
 #include "load/header_map.h"
 #include "load/issue_list.h"
-#include "base/suggest.h"
-#include "sqlite/table_info.h"
 #include "load/row_loader.h"
+#include "sqlite/quote.h"
+#include "sqlite/savepoint.h"
+#include "sqlite/statement.h"
+#include "sqlite/table_info.h"
 
 namespace aigc {
 
@@ -28,8 +28,8 @@ void check_width(sqlite3* db, CsvReader& csv, IssueList& issues) {
   const int limit = sqlite3_limit(db, SQLITE_LIMIT_COLUMN, -1);
   if (limit <= 0 || csv.size() <= static_cast<std::size_t>(limit)) return;
   issues.add(csv.position(static_cast<std::size_t>(limit)), "",
-             "the header has " + std::to_string(csv.size()) + " columns; SQLite allows at most " + std::to_string(limit) +
-                 " columns in a table (SQLITE_MAX_COLUMN)");
+             "the header has " + std::to_string(csv.size()) + " columns; SQLite allows at most " +
+                 std::to_string(limit) + " columns in a table (SQLITE_MAX_COLUMN)");
 }
 
 /// A one-column header holding a likely separator: the file was most likely
@@ -81,7 +81,8 @@ HeaderMap map_header(CsvReader& csv, const TableInfo& table, IssueList& issues, 
     // An INTEGER PRIMARY KEY is the rowid: SQLite fills it when left out.
     bool rowid_alias = col.pk_position > 0 && col.type == ColumnType::integer && table.primary_key().size() == 1;
     if (col.not_null && !col.has_default && !rowid_alias && !seen.count(c))
-      issues.add({csv.record_line(), 1}, col.name, "required column is missing from the header (it is NOT NULL and has no default)");
+      issues.add({csv.record_line(), 1}, col.name,
+                 "required column is missing from the header (it is NOT NULL and has no default)");
   }
   return map;
 }
@@ -127,10 +128,10 @@ class IndexRebuild {
     {
       // Statements in a scope of their own: DROP INDEX fails while one still reads the table.
       Statement last(db, "SELECT coalesce(max(rowid), 0) FROM " + quote_identifier(table));
-      if (last.step() && static_cast<std::uint64_t>(last.column_int64(0)) * 64 > input_bytes)
-        return;
-      Statement list(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
-                         "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
+      if (last.step() && static_cast<std::uint64_t>(last.column_int64(0)) * 64 > input_bytes) return;
+      Statement list(db,
+                     "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS "
+                     "NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid");
       list.bind_text(1, table);
       while (list.step()) indexes_.emplace_back(list.column_string(0), list.column_string(1));
     }
@@ -163,8 +164,9 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   // a row loaded there could make it treat what a user added as the
   // report's, to be dropped.
   if (ascii_lower(info.name) == "aigc_meta")
-    throw UsageError("aigc_meta is aigc's own record of how the warehouse was built; aigc load writes only the "
-                     "report's tables and tables you imported");
+    throw UsageError(
+        "aigc_meta is aigc's own record of how the warehouse was built; aigc load writes only the "
+        "report's tables and tables you imported");
   IssueList issues(csv.name(), options.max_errors);
   if (!read_header(csv, issues)) issues.raise();
   check_width(db, csv, issues);
@@ -175,12 +177,13 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
   // line and column; SQLite checking each one again would double the work.
   // Its own check stays on only where the loader cannot see a value: a
   // referencing column left to its default.
-  const bool loader_checks_all = std::all_of(info.foreign_keys.begin(), info.foreign_keys.end(), [&](const ForeignKey& fk) {
-    return std::all_of(fk.child_columns.begin(), fk.child_columns.end(), [&](std::size_t c) {
-      return !info.columns[c].has_default ||
-             std::find(header.field_to_column.begin(), header.field_to_column.end(), c) != header.field_to_column.end();
-    });
-  });
+  const bool loader_checks_all =
+      std::all_of(info.foreign_keys.begin(), info.foreign_keys.end(), [&](const ForeignKey& fk) {
+        return std::all_of(fk.child_columns.begin(), fk.child_columns.end(), [&](std::size_t c) {
+          return !info.columns[c].has_default || std::find(header.field_to_column.begin(), header.field_to_column.end(),
+                                                           c) != header.field_to_column.end();
+        });
+      });
   ForeignKeyEnforcement enforcement(db, !loader_checks_all);
   Savepoint savepoint(db, "aigc_load");
   // Where SQLite does check, defer it to commit so a row may refer to a row
@@ -225,11 +228,13 @@ void check_import_name(const std::string& name, const std::vector<std::string>& 
   if (name.empty()) throw UsageError("the table name given with --as is empty");
   const std::string l = ascii_lower(name);
   if (l.rfind("sqlite_", 0) == 0)
-    throw UsageError("--as " + name + ": table names starting with sqlite_ (in any case) are reserved for SQLite's own tables");
-  if (l.rfind("pragma_", 0) == 0)
     throw UsageError("--as " + name +
-                     ": names starting with pragma_ are SQLite's table-valued PRAGMA functions (pragma_table_info, ...), "
-                     "which a table of that name would shadow");
+                     ": table names starting with sqlite_ (in any case) are reserved for SQLite's own tables");
+  if (l.rfind("pragma_", 0) == 0)
+    throw UsageError(
+        "--as " + name +
+        ": names starting with pragma_ are SQLite's table-valued PRAGMA functions (pragma_table_info, ...), "
+        "which a table of that name would shadow");
   for (const auto& r : reserved)
     if (ascii_lower(r) == l)
       throw UsageError("--as " + name + ": " + r +
@@ -248,7 +253,8 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   IssueList issues(csv.name(), options.max_errors);
   Savepoint savepoint(db, "aigc_import");
   auto existing = table_names(db);
-  bool exists = std::any_of(existing.begin(), existing.end(), [&](const std::string& t) { return ascii_lower(t) == ascii_lower(name); });
+  bool exists = std::any_of(existing.begin(), existing.end(),
+                            [&](const std::string& t) { return ascii_lower(t) == ascii_lower(name); });
   if (exists && !options.replace_table)
     throw UsageError("table " + name + " already exists; choose another name with --as, or pass --replace");
   if (!read_header(csv, issues)) issues.raise();
@@ -261,7 +267,8 @@ LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, c
   for (std::size_t f = 0; f < csv.size(); ++f) {
     std::string col(csv.field(f));
     const bool bad = col.empty() || has_control_character(col);
-    const auto [first, fresh] = bad ? std::pair{seen.end(), true} : seen.emplace(ascii_lower(std::string(trim(col, " \t"))), f);
+    const auto [first, fresh] =
+        bad ? std::pair{seen.end(), true} : seen.emplace(ascii_lower(std::string(trim(col, " \t"))), f);
     if ((bad || !fresh) && issues.accepting()) {
       if (col.empty())
         issues.add(csv.position(f), "", "empty column name in the header");

@@ -41,7 +41,7 @@ struct LoadOptions {
 
 struct LoadSummary {
   std::string table;
-  std::uint64_t rows = 0;      ///< data rows read
+  std::uint64_t rows = 0;  ///< data rows read
   std::uint64_t added = 0;
   std::uint64_t replaced = 0;  ///< with upsert: rows whose key existed
 };
@@ -62,9 +62,8 @@ LoadSummary load_table(sqlite3* db, CsvReader& csv, const std::string& table, co
 void check_import_name(const std::string& name, const std::vector<std::string>& reserved);
 
 /// Creates a new table `name` whose columns are the CSV's header names and
-/// fills it. The name is checked with check_import_name first. Columns are untyped (STRICT ANY): a value is stored as a number
-/// only where that keeps its exact text, so "0870" stays "0870". All or
-/// nothing: on failure no table is created.
+/// fills it. The name is checked with check_import_name first. Columns are untyped (STRICT ANY): a value is stored as a
+/// number only where that keeps its exact text, so "0870" stays "0870". All or nothing: on failure no table is created.
 LoadSummary import_table(sqlite3* db, CsvReader& csv, const std::string& name, const LoadOptions& options);
 
 }  // namespace aigc

@@ -24,7 +24,8 @@ MultiRowInsert::MultiRowInsert(sqlite3* db, const std::string& table, const std:
 }
 
 int MultiRowInsert::insert(const std::vector<const Value*>& rows) {
-  if (!statement_ || rows.size() != rows_) throw Error("internal error: a multi-row insert given the wrong number of rows");
+  if (!statement_ || rows.size() != rows_)
+    throw Error("internal error: a multi-row insert given the wrong number of rows");
   int index = 1;
   for (const Value* values : rows)
     for (std::size_t c = 0; c < columns_; ++c) bind_value(*statement_, index++, values[c]);

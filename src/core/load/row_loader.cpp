@@ -189,8 +189,8 @@ void RowLoader::report_step_error(int rc, const Value* values) {
   const std::string msg = sqlite3_errmsg(db_);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) ensure_transaction(rc);
   if ((rc & 0xff) != SQLITE_CONSTRAINT)
-    throw DataError(csv_.name() + ":" + std::to_string(row_->line) + ": cannot write to the warehouse: " +
-                    explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
+    throw DataError(csv_.name() + ":" + std::to_string(row_->line) +
+                    ": cannot write to the warehouse: " + explain_sqlite_error(ext, msg, sqlite3_system_errno(db_)));
   messages_->explain(ext, msg, values, row_issues_);
   add(row_issues_);
 }

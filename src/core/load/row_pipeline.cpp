@@ -43,9 +43,7 @@ bool convert_field(std::string_view text, bool quoted, const TableColumn& col, V
       }
       why = "expected a number, got " + show_value(text);
       return false;
-    case ColumnType::any:
-      v = exact_value(text);
-      return true;
+    case ColumnType::any: v = exact_value(text); return true;
     case ColumnType::text:
     case ColumnType::blob:
       v.kind = Value::Kind::text;

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "csv/csv_reader.h"
 #include "base/error.h"
+#include "csv/csv_reader.h"
 #include "sqlite/table_info.h"
 #include "sqlite/value.h"
 
@@ -16,12 +16,12 @@ namespace aigc {
 
 /// One record, converted to the target columns' types.
 struct ParsedRow {
-  std::uint64_t line = 0;      ///< where the record starts
-  std::string_view raw;        ///< its bytes as read, to locate a field on error
-  const Value* values = nullptr;  ///< one per field; text points into the pipeline's buffers
+  std::uint64_t line = 0;             ///< where the record starts
+  std::string_view raw;               ///< its bytes as read, to locate a field on error
+  const Value* values = nullptr;      ///< one per field; text points into the pipeline's buffers
   const std::uint8_t* bad = nullptr;  ///< per field: 1 where conversion failed (already reported)
-  std::size_t size = 0;        ///< number of fields (== columns unless ragged)
-  bool ragged = false;         ///< wrong field count (already reported)
+  std::size_t size = 0;               ///< number of fields (== columns unless ragged)
+  bool ragged = false;                ///< wrong field count (already reported)
   /// The last row of the pipeline's batch: this row and those before it
   /// stay valid until the next call to next(), which recycles their memory.
   bool last_in_batch = false;

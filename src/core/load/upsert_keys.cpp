@@ -10,8 +10,7 @@ namespace {
 constexpr const char* kTable = "temp.aigc_upsert_keys";
 }  // namespace
 
-UpsertKeys::UpsertKeys(sqlite3* db, std::vector<std::size_t> key_fields)
-    : db_(db), key_fields_(std::move(key_fields)) {
+UpsertKeys::UpsertKeys(sqlite3* db, std::vector<std::size_t> key_fields) : db_(db), key_fields_(std::move(key_fields)) {
   // Columns without a declared type compare values as bound: the loader has
   // already converted each to its column's type.
   std::string columns, params, match;
@@ -26,8 +25,8 @@ UpsertKeys::UpsertKeys(sqlite3* db, std::vector<std::size_t> key_fields)
   exec(db_, std::string("DROP TABLE IF EXISTS ") + kTable);
   exec(db_, std::string("CREATE TABLE ") + kTable + " (" + columns + "line INTEGER NOT NULL, PRIMARY KEY (" + keys +
                 ")) WITHOUT ROWID");
-  insert_.emplace(db_, std::string("INSERT INTO ") + kTable + " VALUES (" + params + line_param +
-                           ") ON CONFLICT DO NOTHING",
+  insert_.emplace(db_,
+                  std::string("INSERT INTO ") + kTable + " VALUES (" + params + line_param + ") ON CONFLICT DO NOTHING",
                   Prepare::persistent);
   lookup_.emplace(db_, std::string("SELECT line FROM ") + kTable + " WHERE " + match, Prepare::persistent);
 }
@@ -49,7 +48,8 @@ std::uint64_t UpsertKeys::first_line_of(const Value* values, std::uint64_t line)
   insert_->reset();
   if (sqlite3_changes(db_) > 0) return 0;
   // A repeat, the rare case: only now look up where the key came first.
-  for (std::size_t k = 0; k < key_fields_.size(); ++k) bind_value(*lookup_, static_cast<int>(k + 1), values[key_fields_[k]]);
+  for (std::size_t k = 0; k < key_fields_.size(); ++k)
+    bind_value(*lookup_, static_cast<int>(k + 1), values[key_fields_[k]]);
   std::uint64_t first = 0;
   if (lookup_->step()) first = static_cast<std::uint64_t>(lookup_->column_int64(0));
   lookup_->reset();

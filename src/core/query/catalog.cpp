@@ -9,15 +9,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "sqlite/connection.h"
-#include "sqlite/quote.h"
-#include "sqlite/sql_tokenizer.h"
 #include "base/error.h"
-#include "base/text.h"
 #include "base/json.h"
 #include "base/real_text.h"
 #include "base/resources.h"
 #include "base/suggest.h"
+#include "base/text.h"
+#include "sqlite/connection.h"
+#include "sqlite/quote.h"
+#include "sqlite/sql_tokenizer.h"
 #include "sqlite/sqlite_engine.h"
 #include "sqlite/value.h"
 
@@ -101,9 +101,7 @@ int compare_numbers(const ParamValue& a, const ParamValue& b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-bool is_number(const ParamValue& v) {
-  return v.kind == ParamValue::Kind::integer || v.kind == ParamValue::Kind::real;
-}
+bool is_number(const ParamValue& v) { return v.kind == ParamValue::Kind::integer || v.kind == ParamValue::Kind::real; }
 
 bool same_value(const ParamValue& a, const ParamValue& b) {
   if (is_number(a) && is_number(b)) return compare_numbers(a, b) == 0;
@@ -295,8 +293,7 @@ ParamDecl parse_param_line(std::string_view value, const std::string& where) {
   if (p < value.size() && is_name_start(value[p]))
     while (p < value.size() && is_name_char(value[p])) ++p;
   d.name = std::string(value.substr(name_start, p - name_start));
-  if (d.name.empty())
-    throw DataError(where + ": param needs a name: -- param: NAME TYPE = DEFAULT -- description");
+  if (d.name.empty()) throw DataError(where + ": param needs a name: -- param: NAME TYPE = DEFAULT -- description");
   const std::string context = where + ": param " + d.name + ": ";
   auto fail = [&](const std::string& what) { throw DataError(context + what); };
   ParamLineLexer lex(value, p, context);
@@ -456,16 +453,15 @@ QueryScope parse_scope_line(std::string_view value, const std::string& where) {
   std::string msg = where + ": unknown scope '" + std::string(value) + "'";
   std::string hint = did_you_mean(value, {"report", "analysis"});
   if (!hint.empty()) msg += " (" + hint + ")";
-  throw DataError(msg + "; write -- scope: report (the report's rows only) or -- scope: analysis (report and user "
-                        "rows, saying where each comes from)");
+  throw DataError(msg +
+                  "; write -- scope: report (the report's rows only) or -- scope: analysis (report and user "
+                  "rows, saying where each comes from)");
 }
 
 }  // namespace
 
 std::string shown_for_message(std::string_view v) { return shown(v); }
-std::string_view scope_name(QueryScope scope) noexcept {
-  return scope == QueryScope::analysis ? "analysis" : "report";
-}
+std::string_view scope_name(QueryScope scope) noexcept { return scope == QueryScope::analysis ? "analysis" : "report"; }
 
 // ---------------------------------------------------------------------------
 // ParamValue
@@ -700,13 +696,15 @@ SavedQuery SavedQuery::parse(std::string name, std::string file, std::string tex
       std::string msg = where + ": unknown header key '" + key + "'";
       std::string hint = did_you_mean(key, {"title", "scope", "description", "section", "param"});
       if (!hint.empty()) msg += " (" + hint + ")";
-      throw DataError(msg + "; the keys are title, scope, description, section and param (a free comment must not "
-                            "start with 'word:')");
+      throw DataError(msg +
+                      "; the keys are title, scope, description, section and param (a free comment must not "
+                      "start with 'word:')");
     }
   }
   if (!scope_line)
-    throw DataError(q.file + ":1: no -- scope: line; add -- scope: report (the report's rows only) or -- scope: "
-                             "analysis (report and user rows) as the second line, after -- title:");
+    throw DataError(q.file +
+                    ":1: no -- scope: line; add -- scope: report (the report's rows only) or -- scope: "
+                    "analysis (report and user rows) as the second line, after -- title:");
   q.sql = std::move(text);
   return q;
 }
@@ -841,8 +839,8 @@ void PreparedQuery::prepare(engine::Connection& db) {
     for (const auto& other : parameters_)
       if (other.name == p.name)
         throw DataError(query_.file + ": parameter " + p.name + " is written with two different prefixes (" +
-                        std::string(cursor_->parameter_name(other.index)) + " and " + std::string(written) + "), which " +
-                        std::string(db.engine_name()) + " takes as two parameters; use one");
+                        std::string(cursor_->parameter_name(other.index)) + " and " + std::string(written) +
+                        "), which " + std::string(db.engine_name()) + " takes as two parameters; use one");
     if (const ParamDecl* d = query_.param(p.name)) {
       p.type = d->type;
       p.default_value = d->default_value;
@@ -894,9 +892,8 @@ std::vector<std::pair<std::string, ParamValue>> PreparedQuery::bind(const ParamA
       std::string msg = "query " + query_.name + " has no parameter '" + shown(name) + "'";
       std::string hint = did_you_mean(name, names);
       // SQLite's parameter names are case-sensitive (:fx and :FX are two).
-      const bool other_case = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-        return ascii_lower(n) == ascii_lower(name);
-      });
+      const bool other_case = std::any_of(names.begin(), names.end(),
+                                          [&](const std::string& n) { return ascii_lower(n) == ascii_lower(name); });
       if (!hint.empty()) msg += " (" + hint + (other_case ? " names are case-sensitive" : "") + ")";
       throw UsageError(msg + "; " + takes());
     }

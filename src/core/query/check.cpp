@@ -15,16 +15,16 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/error.h"
+#include "base/resources.h"
+#include "base/suggest.h"
 #include "base/text.h"
 #include "csv/csv_reader.h"
 #include "sqlite/connection.h"
 #include "sqlite/quote.h"
+#include "sqlite/sql_tokenizer.h"
 #include "sqlite/sqlite_error.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
-#include "base/resources.h"
-#include "base/suggest.h"
-#include "sqlite/sql_tokenizer.h"
 #include "sqlite/table_info.h"
 
 namespace aigc {
@@ -125,8 +125,8 @@ std::vector<std::string> foreign_key_queries(sqlite3* db, const std::string& tab
     std::string to_list;
     for (std::size_t i = 0; i < fk.to.size(); ++i) to_list += (i ? ", " : "") + fk.to[i];
     out.push_back("SELECT " + quote_literal(table) + ", c.rowid, " + values_sql(fk.from, "c.") + " || " +
-                  quote_literal(": no " + fk.parent + " row has " + to_list + " like that") + " FROM pragma_foreign_key_check(" +
-                  quote_literal(table) + ") AS f JOIN " + quote_identifier(table) +
+                  quote_literal(": no " + fk.parent + " row has " + to_list + " like that") +
+                  " FROM pragma_foreign_key_check(" + quote_literal(table) + ") AS f JOIN " + quote_identifier(table) +
                   " AS c ON c.rowid = f.rowid WHERE f.fkid = " + std::to_string(id) + " ORDER BY c.rowid");
   }
   return out;
@@ -144,15 +144,16 @@ std::vector<std::string> unique_key_queries(sqlite3* db, const std::string& tabl
   for (const auto& index : indexes) {
     std::vector<std::string> cols, keyed;
     bool expression = false;
-    each_row(db, "SELECT cid, name, coll FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno", index,
-             [&](const Statement& st) {
-               if (st.column_int(0) < 0) {
-                 expression = true;
-                 return;
-               }
-               cols.push_back(st.column_string(1));
-               keyed.push_back(quote_identifier(st.column_string(1)) + " COLLATE " + quote_identifier(st.column_string(2)));
-             });
+    each_row(
+        db, "SELECT cid, name, coll FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno", index,
+        [&](const Statement& st) {
+          if (st.column_int(0) < 0) {
+            expression = true;
+            return;
+          }
+          cols.push_back(st.column_string(1));
+          keyed.push_back(quote_identifier(st.column_string(1)) + " COLLATE " + quote_identifier(st.column_string(2)));
+        });
     if (expression || cols.empty()) continue;
     std::string list, not_null;
     for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -184,8 +185,9 @@ std::vector<std::string> accepted_value_queries(sqlite3* db, const std::string& 
   }
   for (const auto& c : t.columns) {
     if (!c.not_null) continue;
-    out.push_back("SELECT " + quote_literal(table) + ", rowid, " + quote_literal(c.name + " is NULL, but the column is NOT NULL") +
-                  " FROM " + quote_identifier(table) + " WHERE " + quote_identifier(c.name) + " IS NULL ORDER BY rowid");
+    out.push_back("SELECT " + quote_literal(table) + ", rowid, " +
+                  quote_literal(c.name + " is NULL, but the column is NOT NULL") + " FROM " + quote_identifier(table) +
+                  " WHERE " + quote_identifier(c.name) + " IS NULL ORDER BY rowid");
   }
   return out;
 }
@@ -197,11 +199,12 @@ std::vector<std::string> provenance_queries(sqlite3* db, const std::string& tabl
   const TableFacts t = facts_of(db, table);
   if (!t.ordinary || !t.column("section_id") || !t.column("source_note")) return {};
   const std::string tbl = quote_identifier(table), name = quote_literal(table);
-  std::vector<std::string> out = {"SELECT " + name + ", rowid, 'no provenance: neither section_id nor source_note is set' FROM " +
-                                  tbl + " WHERE section_id IS NULL AND source_note IS NULL ORDER BY rowid"};
+  std::vector<std::string> out = {"SELECT " + name +
+                                  ", rowid, 'no provenance: neither section_id nor source_note is set' FROM " + tbl +
+                                  " WHERE section_id IS NULL AND source_note IS NULL ORDER BY rowid"};
   if (t.column("source_line"))
-    out.push_back("SELECT " + name + ", rowid, 'section_id ' || quote(section_id) || ' without its source_line' FROM " + tbl +
-                  " WHERE section_id IS NOT NULL AND source_line IS NULL ORDER BY rowid");
+    out.push_back("SELECT " + name + ", rowid, 'section_id ' || quote(section_id) || ' without its source_line' FROM " +
+                  tbl + " WHERE section_id IS NOT NULL AND source_line IS NULL ORDER BY rowid");
   return out;
 }
 
@@ -217,8 +220,8 @@ std::string cited_lines_sql(sqlite3* db) {
            "AND c.name LIKE '%\\_line' ESCAPE '\\' AND c.type = 'INTEGER' ORDER BY m.name, c.cid",
            "", [&](const Statement& st) {
              const std::string t = st.column_string(0), c = st.column_string(1);
-             sql += " UNION ALL SELECT " + quote_literal(t) + ", " + quote_identifier(c) + " FROM " + quote_identifier(t) +
-                    " WHERE " + quote_identifier(c) + " IS NOT NULL";
+             sql += " UNION ALL SELECT " + quote_literal(t) + ", " + quote_identifier(c) + " FROM " +
+                    quote_identifier(t) + " WHERE " + quote_identifier(c) + " IS NOT NULL";
            });
   return sql;
 }
@@ -248,15 +251,19 @@ std::vector<std::string> coverage_queries(sqlite3* db, const std::string& table)
             "AND NOT EXISTS (SELECT 1 FROM text_line AS t WHERE j.value BETWEEN t.first_line AND t.last_line) "
             "ORDER BY r.rowid, j.value"};
   return {
-      "SELECT 'text_line', a.rowid, 'lines ' || a.first_line || '-' || a.last_line || ' overlap the range from line ' || "
-      "b.first_line FROM text_line AS a JOIN text_line AS b ON b.first_line > a.first_line AND b.first_line <= a.last_line "
+      "SELECT 'text_line', a.rowid, 'lines ' || a.first_line || '-' || a.last_line || ' overlap the range from line ' "
+      "|| "
+      "b.first_line FROM text_line AS a JOIN text_line AS b ON b.first_line > a.first_line AND b.first_line <= "
+      "a.last_line "
       "ORDER BY a.first_line, b.first_line",
-      cited + "SELECT 'text_line', t.rowid, 'line ' || c.line || ' is listed as ' || t.reason || ' but ' || c.tbl || "
-              "' cites it' FROM text_line AS t JOIN (SELECT DISTINCT tbl, line FROM cited) AS c "
-              "ON c.line BETWEEN t.first_line AND t.last_line ORDER BY t.first_line, c.line, c.tbl",
-      cited + "SELECT 'text_line', t.rowid, 'line ' || t.first_line || ' (' || t.reason || ') refers to line ' || "
-              "t.see_line || ', which no row cites' FROM text_line AS t WHERE t.see_line IS NOT NULL "
-              "AND t.see_line NOT IN (SELECT line FROM cited) ORDER BY t.first_line",
+      cited +
+          "SELECT 'text_line', t.rowid, 'line ' || c.line || ' is listed as ' || t.reason || ' but ' || c.tbl || "
+          "' cites it' FROM text_line AS t JOIN (SELECT DISTINCT tbl, line FROM cited) AS c "
+          "ON c.line BETWEEN t.first_line AND t.last_line ORDER BY t.first_line, c.line, c.tbl",
+      cited +
+          "SELECT 'text_line', t.rowid, 'line ' || t.first_line || ' (' || t.reason || ') refers to line ' || "
+          "t.see_line || ', which no row cites' FROM text_line AS t WHERE t.see_line IS NOT NULL "
+          "AND t.see_line NOT IN (SELECT line FROM cited) ORDER BY t.first_line",
       "SELECT 'text_line', t.rowid, 'lines ' || t.first_line || '-' || t.last_line || ' begin or end on a blank line' "
       "FROM text_line AS t WHERE EXISTS (SELECT 1 FROM report_text) AND (t.first_line NOT IN "
       "(SELECT j.value FROM report_text AS r, json_each(r.nonblank_lines) AS j) OR t.last_line NOT IN "
@@ -308,10 +315,14 @@ std::vector<std::string> quote_queries(sqlite3* db, const std::string& table) {
         db);
   const std::string tbl = quote_identifier(table), name = quote_literal(table);
   const std::string count = std::to_string(report_lines().size());
-  return {"SELECT " + name + ", rowid, CASE WHEN aigc_report_line(source_line) IS NULL THEN 'source_line ' || "
-          "source_line || ' is not a line of the report (it has " + count + " lines)' ELSE 'source_quote ' || "
+  return {"SELECT " + name +
+          ", rowid, CASE WHEN aigc_report_line(source_line) IS NULL THEN 'source_line ' || "
+          "source_line || ' is not a line of the report (it has " +
+          count +
+          " lines)' ELSE 'source_quote ' || "
           "quote(source_quote) || ' is not on the report''s line ' || source_line || ': ' || "
-          "quote(substr(aigc_report_line(source_line), 1, 80)) END FROM " + tbl +
+          "quote(substr(aigc_report_line(source_line), 1, 80)) END FROM " +
+          tbl +
           " WHERE source_line IS NOT NULL AND (aigc_report_line(source_line) IS NULL OR (source_quote IS NOT NULL AND "
           "instr(aigc_report_line(source_line), source_quote) = 0)) ORDER BY rowid"};
 }
@@ -397,8 +408,7 @@ class RowLocator {
         quoted += (i ? ", quote(" : "quote(") + quote_identifier(t.pk[i]) + ")";
         plain += ", " + quote_identifier(t.pk[i]);
       }
-      t.key.emplace(db_, "SELECT " + quoted + plain + " FROM " + quote_identifier(table) +
-                                                      " WHERE rowid = ?1");
+      t.key.emplace(db_, "SELECT " + quoted + plain + " FROM " + quote_identifier(table) + " WHERE rowid = ?1");
       index_seed(table, t);
     } catch (const DataError&) {
       t.key.reset();  // a table we cannot read keys from: rows are shown by rowid
@@ -440,7 +450,8 @@ class RowLocator {
   std::map<std::string, Table> tables_;
 };
 
-void run_query(sqlite3* db, const std::string& sql, CheckResult& result, RowLocator& locator, std::size_t max_findings) {
+void run_query(sqlite3* db, const std::string& sql, CheckResult& result, RowLocator& locator,
+               std::size_t max_findings) {
   Statement st(db, sql);
   const int columns = st.column_count();
   if (columns < 3) throw DataError("a check's query must return table, rowid and detail");
@@ -469,11 +480,13 @@ std::string plural(std::uint64_t n, const std::string& one, const std::string& m
 const std::vector<CheckSpec>& data_checks() { return kChecks; }
 
 std::size_t CheckReport::failed() const noexcept {
-  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return r.failed(); }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const auto& r) { return r.failed(); }));
 }
 
 std::size_t CheckReport::warned() const noexcept {
-  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return r.warned(); }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const auto& r) { return r.warned(); }));
 }
 
 CheckReport run_checks(sqlite3* db, const CheckOptions& options) {
@@ -489,8 +502,7 @@ CheckReport run_checks(sqlite3* db, const CheckOptions& options) {
   const auto tables = table_names(db);
   CheckReport report;
   for (const auto& spec : kChecks) {
-    if (!options.only.empty() &&
-        std::find(options.only.begin(), options.only.end(), spec.name) == options.only.end())
+    if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), spec.name) == options.only.end())
       continue;
     CheckResult r;
     r.name = spec.name;
@@ -535,8 +547,8 @@ void write_check_report(const CheckReport& report, std::ostream& out) {
   std::size_t width = 0;
   for (const auto& r : report.results) width = std::max(width, r.name.size());
   for (const auto& r : report.results) {
-    out << status_of(r) << std::string(6 - status_of(r).size(), ' ') << r.name << std::string(width + 2 - r.name.size(), ' ')
-        << r.description;
+    out << status_of(r) << std::string(6 - status_of(r).size(), ' ') << r.name
+        << std::string(width + 2 - r.name.size(), ' ') << r.description;
     if (!r.error.empty())
       out << ": " << r.error;
     else if (r.failed())

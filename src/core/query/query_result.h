@@ -33,8 +33,8 @@ struct ResultCell {
   /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL:
   /// SQLite's codes name the types whatever engine gave the value.
   int type = SQLITE_NULL;
-  std::string text;        ///< as the engine prints it (0.03, 42); a BLOB as hex digits; empty for NULL
-  double number = 0;       ///< the value of an INTEGER or FLOAT
+  std::string text;   ///< as the engine prints it (0.03, 42); a BLOB as hex digits; empty for NULL
+  double number = 0;  ///< the value of an INTEGER or FLOAT
 
   bool is_null() const noexcept { return type == SQLITE_NULL; }
   bool is_number() const noexcept { return type == SQLITE_INTEGER || type == SQLITE_FLOAT; }

@@ -4,10 +4,10 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/text.h"
 #include "load/loader.h"
@@ -137,9 +137,7 @@ bool is_vacuum_into(std::string_view sql) {
 
 }  // namespace
 
-std::size_t skip_sql_blanks(std::string_view sql, std::size_t from) {
-  return next_significant_token(sql, from).offset;
-}
+std::size_t skip_sql_blanks(std::string_view sql, std::size_t from) { return next_significant_token(sql, from).offset; }
 
 bool pragma_allowed_read_only(std::string_view name, bool has_argument) {
   // Pragmas whose argument names an object to inspect: they only read.
@@ -150,11 +148,11 @@ bool pragma_allowed_read_only(std::string_view name, bool has_argument) {
   // current value without one. journal_mode is not here: even reading it
   // compiles to a statement SQLite counts as writing.
   static constexpr std::array<std::string_view, 25> report = {
-      "application_id",  "auto_vacuum",   "automatic_index", "busy_timeout",       "cache_size",
-      "collation_list",  "compile_options", "data_version",  "database_list",      "defer_foreign_keys",
-      "encoding",        "foreign_keys",  "freelist_count",  "function_list",      "legacy_alter_table",
-      "module_list",     "page_count",    "page_size",       "pragma_list",        "query_only",
-      "recursive_triggers", "schema_version", "secure_delete", "synchronous",      "user_version"};
+      "application_id",     "auto_vacuum",     "automatic_index", "busy_timeout",  "cache_size",
+      "collation_list",     "compile_options", "data_version",    "database_list", "defer_foreign_keys",
+      "encoding",           "foreign_keys",    "freelist_count",  "function_list", "legacy_alter_table",
+      "module_list",        "page_count",      "page_size",       "pragma_list",   "query_only",
+      "recursive_triggers", "schema_version",  "secure_delete",   "synchronous",   "user_version"};
   if (std::find(inspect.begin(), inspect.end(), name) != inspect.end()) return true;
   return !has_argument && std::find(report.begin(), report.end(), name) != report.end();
 }
@@ -253,8 +251,9 @@ Statement GuardedConnection::prepare(std::string_view sql, std::size_t* consumed
   if (stmt && is_vacuum_into(sql.substr(0, *consumed))) {
     // VACUUM INTO writes a whole new database file wherever it is told, which
     // --write (changing the warehouse) does not cover.
-    throw DataError("refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
-                    "warehouse, copy its file");
+    throw DataError(
+        "refused: VACUUM INTO is not allowed, even with --write: SQL never writes files; to copy the "
+        "warehouse, copy its file");
   }
   if (stmt && stmt.parameter_count() > 0) {
     // Nothing binds ad-hoc SQL's parameters, so SQLite would run with NULL
@@ -276,12 +275,9 @@ Statement GuardedConnection::prepare(std::string_view sql, std::size_t* consumed
 
 std::string GuardedConnection::explain_failure(const std::string& sqlite_message) const {
   switch (stop_cause_) {
-    case StopCause::timed_out:
-      return timeout_message(timeout_);
-    case StopCause::interrupted:
-      return "interrupted";
-    case StopCause::none:
-      break;
+    case StopCause::timed_out: return timeout_message(timeout_);
+    case StopCause::interrupted: return "interrupted";
+    case StopCause::none: break;
   }
   if (!refusal_.empty()) return "refused: " + refusal_;
   return sqlite_message;
@@ -315,8 +311,7 @@ int GuardedConnection::authorize(void* self_ptr, int action, const char* a, cons
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
     case SQLITE_TRANSACTION:
-    case SQLITE_SAVEPOINT:
-      return SQLITE_OK;
+    case SQLITE_SAVEPOINT: return SQLITE_OK;
     case SQLITE_PRAGMA: {
       const std::string name = ascii_lower(arg1);
       if (pragma_allowed_read_only(name, b != nullptr)) return SQLITE_OK;

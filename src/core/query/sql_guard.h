@@ -23,9 +23,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/error.h"
 #include "sqlite/connection.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
 
 namespace aigc {
 
@@ -100,7 +100,7 @@ class GuardedConnection {
   bool armed_ = false;  ///< a StatementScope with a deadline is alive
   std::atomic<bool> interrupt_requested_{false};
   StopCause stop_cause_ = StopCause::none;
-  std::string refusal_;  ///< the first refusal in the current StatementScope
+  std::string refusal_;         ///< the first refusal in the current StatementScope
   std::string_view preparing_;  ///< the SQL being prepared, to name what a refusal refuses
   static_assert(std::atomic<bool>::is_always_lock_free, "interrupt() must be async-signal-safe");
 };

@@ -78,7 +78,8 @@ ScriptSummary run_script(GuardedConnection& conn, std::string_view sql, std::ost
     GuardedConnection::StatementScope scope(conn);
     StatementInfo info;
     info.ordinal = ordinal;
-    info.line = line + static_cast<std::size_t>(std::count(rest.begin(), rest.begin() + static_cast<long>(start), '\n'));
+    info.line =
+        line + static_cast<std::size_t>(std::count(rest.begin(), rest.begin() + static_cast<long>(start), '\n'));
     std::size_t consumed = 0;
     Statement stmt;
     try {
@@ -141,8 +142,8 @@ ScriptSummary run_script_stream(GuardedConnection& conn, std::istream& in, std::
       run();
     } else if (text.size() > kMaxStatementBytes) {
       const std::size_t start = skip_sql_blanks(text);
-      const std::size_t line =
-          next.first_line + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(start), '\n'));
+      const std::size_t line = next.first_line + static_cast<std::size_t>(std::count(
+                                                     text.begin(), text.begin() + static_cast<long>(start), '\n'));
       throw DataError(std::string(source) + ", line " + std::to_string(line) + ": statement " +
                       std::to_string(next.first_ordinal) + " is longer than " + std::to_string(kMaxStatementBytes) +
                       " bytes (1 MiB), the limit for one statement; does a ';' end each statement?");

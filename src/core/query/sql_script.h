@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "render/render.h"
 #include "query/sql_guard.h"
+#include "render/render.h"
 
 namespace aigc {
 

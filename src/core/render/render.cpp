@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
-#include "csv/csv_writer.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/real_text.h"
 #include "base/suggest.h"
+#include "csv/csv_writer.h"
 #include "sqlite/sqlite_engine.h"
 
 namespace aigc {
@@ -33,7 +33,7 @@ namespace aigc {
 namespace {
 
 constexpr std::size_t kFlushAt = 64 * 1024;
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 "…", one cell
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026 "…", one cell
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 using engine::ColumnType;
@@ -126,9 +126,12 @@ void append_display_text(std::string& out, std::string_view text) {
       continue;
     }
     if (c < 0x80) {
-      if (c == '\n') out += "\\n";
-      else if (c == '\t') out += "\\t";
-      else if (c == '\r') out += "\\r";
+      if (c == '\n')
+        out += "\\n";
+      else if (c == '\t')
+        out += "\\t";
+      else if (c == '\r')
+        out += "\\r";
       else {
         out += "\\x";
         out += kHex[c >> 4];
@@ -169,8 +172,10 @@ std::string fit_to_width(std::string_view text, std::size_t width) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &cp);
     std::size_t w = 1;
-    if (n <= 0) n = 1;
-    else w = char_width(static_cast<char32_t>(cp));
+    if (n <= 0)
+      n = 1;
+    else
+      w = char_width(static_cast<char32_t>(cp));
     if (used + w > room) break;
     out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
     used += w;
@@ -203,8 +208,10 @@ bool cap_widths(std::vector<std::size_t>& widths, const std::vector<std::size_t>
   std::size_t lo = 1, hi = *std::max_element(widths.begin(), widths.end());
   while (lo < hi) {
     std::size_t mid = lo + (hi - lo + 1) / 2;
-    if (total_with_cap(mid) <= budget) lo = mid;
-    else hi = mid - 1;
+    if (total_with_cap(mid) <= budget)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   std::size_t slack = budget - total_with_cap(lo);
   for (std::size_t i = 0; i < widths.size(); ++i) {
@@ -389,10 +396,13 @@ bool reads_as_number(std::string_view text) {
 bool starts_like_formula(std::string_view text) {
   if (text.empty()) return false;
   switch (text.front()) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r':
-      return !reads_as_number(text);
-    default:
-      return false;
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r': return !reads_as_number(text);
+    default: return false;
   }
 }
 
@@ -518,7 +528,13 @@ void append_markdown_cell(std::string& out, std::string_view text) {
           break;
         }
         [[fallthrough]];
-      case '\\': case '`': case '*': case '[': case ']': case '|': case '~':
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '|':
+      case '~':
         out += '\\';
         out += c;
         break;
@@ -549,8 +565,7 @@ std::uint64_t render_markdown(engine::Cursor& cursor, int ncols, std::ostream& o
   // Streaming: a column is right-aligned when its value in the first row is
   // a number (there is no later pass to look at the rest).
   bool have_row = cursor.step();
-  for (int i = 0; i < ncols; ++i)
-    buffer += have_row && is_number(cursor.column_type(i)) ? " ---: |" : " --- |";
+  for (int i = 0; i < ncols; ++i) buffer += have_row && is_number(cursor.column_type(i)) ? " ---: |" : " --- |";
   buffer += '\n';
   CurrentRow current(cursor, ncols);
   std::uint64_t rows = 0;

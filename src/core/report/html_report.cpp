@@ -8,13 +8,13 @@
 #include <set>
 
 #include "base/error.h"
-#include "report/markup.h"
-#include "sqlite/sqlite_engine.h"
 #include "base/output_file.h"
 #include "base/resources.h"
 #include "query/query_result.h"
-#include "report/report_charts.h"
 #include "render/render.h"
+#include "report/markup.h"
+#include "report/report_charts.h"
+#include "sqlite/sqlite_engine.h"
 
 namespace aigc {
 
@@ -22,7 +22,8 @@ namespace {
 
 // No script and nothing to fetch: the policy makes any attempt (an <img>
 // slipped into a description, say) fail visibly instead of leaking a request.
-constexpr std::string_view kPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+constexpr std::string_view kPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The style sheet, src/core/report/report.css, compiled into the binary.
 std::string_view report_style() {
@@ -167,8 +168,7 @@ void write_provenance(std::string& html, const Entry& e, const std::map<std::str
     if (!lines.empty())
       html += "<li>Each row cites its line in the extracted report text (column <code>source_line</code>): " +
               plural(lines.size(), "line", "distinct lines") +
-              (lines.size() > 1 ? ", from " + std::to_string(*lines.begin()) + " to " +
-                                      std::to_string(*lines.rbegin())
+              (lines.size() > 1 ? ", from " + std::to_string(*lines.begin()) + " to " + std::to_string(*lines.rbegin())
                                 : ", line " + std::to_string(*lines.begin())) +
               ".</li>\n";
   }
@@ -235,8 +235,8 @@ void write_section(std::string& html, const Entry& e, std::size_t number,
 
 }  // namespace
 
-HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse,
-                                    const QueryCatalog& catalog, std::ostream& out, const HtmlReportOptions& options) {
+HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                    std::ostream& out, const HtmlReportOptions& options) {
   // Run everything first: a failing query must not leave half a page.
   auto bound = bind_queries(db, catalog.queries(), options.params);
   const auto sections = read_sections(db);
@@ -287,9 +287,10 @@ HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo&
     append_escaped(html, report_subtitle);
     html += "</small>";
   }
-  html += "</h1>\n<p>iResearch (艾瑞咨询), 2023. The report's tables and figures, reproduced from the aigc warehouse by " +
-          plural(entries.size(), "saved query", "saved queries") + " (" + plural(summary.rows, "row", "rows") +
-          "), in the order of the report pages they come from.</p>\n<p class=\"meta\">Generated ";
+  html +=
+      "</h1>\n<p>iResearch (艾瑞咨询), 2023. The report's tables and figures, reproduced from the aigc warehouse by " +
+      plural(entries.size(), "saved query", "saved queries") + " (" + plural(summary.rows, "row", "rows") +
+      "), in the order of the report pages they come from.</p>\n<p class=\"meta\">Generated ";
   append_escaped(html, generated);
   html += " by aigc " + std::string(aigc_version());
   if (!warehouse.built_at.empty()) {

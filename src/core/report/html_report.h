@@ -19,8 +19,8 @@
 #include <string>
 
 #include "engine/connection.h"
-#include "query/catalog.h"
 #include "export/export.h"
+#include "query/catalog.h"
 
 namespace aigc {
 
@@ -45,8 +45,8 @@ struct HtmlReportSummary {
 /// runs before anything is written. Throws UsageError for a --param no
 /// query takes or a required parameter left out, DataError naming the query
 /// whose SQL fails, or if writing fails.
-HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse,
-                                    const QueryCatalog& catalog, std::ostream& out, const HtmlReportOptions& options);
+HtmlReportSummary write_html_report(engine::Connection& db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
+                                    std::ostream& out, const HtmlReportOptions& options);
 HtmlReportSummary write_html_report(sqlite3* db, const WarehouseInfo& warehouse, const QueryCatalog& catalog,
                                     std::ostream& out, const HtmlReportOptions& options);
 

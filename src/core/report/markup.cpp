@@ -46,8 +46,10 @@ Char next_char(std::string_view text, std::size_t pos) {
 }
 
 void append_char(std::string& out, const Char& c) {
-  if (c.valid) out += c.bytes;
-  else out += kReplacement;
+  if (c.valid)
+    out += c.bytes;
+  else
+    out += kReplacement;
 }
 
 }  // namespace
@@ -86,8 +88,10 @@ void append_escaped(std::string& out, std::string_view text) {
       out += kReplacement;
       ++p;
     } else {
-      if (cp < 0xA0) out += kReplacement;  // C1 controls
-      else out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+      if (cp < 0xA0)
+        out += kReplacement;  // C1 controls
+      else
+        out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
       p += n;
     }
   }

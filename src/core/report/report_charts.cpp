@@ -14,8 +14,8 @@ struct ChartRule {
   std::string_view query;
   std::string_view title;
   std::variant<BarSpec, QuadrantSpec> spec;
-  std::string_view value_axis = {};   ///< bars: what the numbers are
-  std::string_view unit_column = {};  ///< bars: its first value is appended to the axis: "… (CNY)"
+  std::string_view value_axis = {};    ///< bars: what the numbers are
+  std::string_view unit_column = {};   ///< bars: its first value is appended to the axis: "… (CNY)"
   std::string_view value_suffix = {};  ///< bars: after each value: "×"
   std::string_view missing_text = "n/a";
 };
@@ -48,7 +48,8 @@ const std::vector<ChartRule>& rules() {
       {.query = "user_vs_report",
        .title = "用户最新价格与报告价格 · your latest price beside the report's",
        .spec = BarSpec{{"product", "direction"},
-                       {{"report_price_min", "报告最低 report lowest"}, {"user_price_min", "用户最新最低 your latest lowest"}},
+                       {{"report_price_min", "报告最低 report lowest"},
+                        {"user_price_min", "用户最新最低 your latest lowest"}},
                        {"any"}},
        .value_axis = "price per unit",
        .unit_column = "currency"},
@@ -95,8 +96,7 @@ std::optional<BarChart> bar_chart_from(const QueryResult& result, const BarSpec&
     std::string label;
     for (auto i : label_cols) {
       if (row[i].is_null() || row[i].text.empty()) continue;
-      if (std::find(spec.omit_labels.begin(), spec.omit_labels.end(), row[i].text) != spec.omit_labels.end())
-        continue;
+      if (std::find(spec.omit_labels.begin(), spec.omit_labels.end(), row[i].text) != spec.omit_labels.end()) continue;
       if (!label.empty()) label += " · ";
       label += row[i].text;
     }
@@ -116,8 +116,8 @@ std::optional<BarChart> bar_chart_from(const QueryResult& result, const BarSpec&
 }
 
 std::optional<QuadrantChart> quadrant_chart_from(const QueryResult& result, const QuadrantSpec& spec) {
-  const auto name = result.column(spec.name_column), x = result.column(spec.x_column),
-             y = result.column(spec.y_column), item = result.column(spec.item_column);
+  const auto name = result.column(spec.name_column), x = result.column(spec.x_column), y = result.column(spec.y_column),
+             item = result.column(spec.item_column);
   if (!name || !x || !y || !item) return std::nullopt;
   QuadrantChart chart;
   bool any_placed = false;
@@ -140,9 +140,8 @@ std::optional<QuadrantChart> quadrant_chart_from(const QueryResult& result, cons
 std::string chart_for_query(std::string_view query, const QueryResult& result, std::string_view id) {
   const ChartRule* rule = rule_for(query);
   if (!rule) return {};
-  const std::string source = "Source: saved query " + std::string(query) + " (aigc run " + std::string(query) +
-                             "), " + std::to_string(result.rows.size()) +
-                             (result.rows.size() == 1 ? " row" : " rows");
+  const std::string source = "Source: saved query " + std::string(query) + " (aigc run " + std::string(query) + "), " +
+                             std::to_string(result.rows.size()) + (result.rows.size() == 1 ? " row" : " rows");
   if (const auto* bars = std::get_if<BarSpec>(&rule->spec)) {
     auto chart = bar_chart_from(result, *bars);
     if (!chart) return {};

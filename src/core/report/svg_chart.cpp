@@ -10,8 +10,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "report/markup.h"
 #include "render/render.h"
+#include "report/markup.h"
 
 namespace aigc {
 
@@ -53,13 +53,15 @@ struct Text {
   std::string_view anchor = "start";
   bool bold = false;
   std::string_view transform = {};  // replaces x/y when set
-  bool halo = false;  ///< a white outline, so grid lines behind the text do not cross it
+  bool halo = false;                ///< a white outline, so grid lines behind the text do not cross it
 };
 
 void text(std::string& out, const Text& t, std::string_view content, std::string_view tooltip = {}) {
   out += "<text";
-  if (t.transform.empty()) out += " x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\"";
-  else out += " transform=\"" + std::string(t.transform) + "\"";
+  if (t.transform.empty())
+    out += " x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\"";
+  else
+    out += " transform=\"" + std::string(t.transform) + "\"";
   out += " font-size=\"" + num(t.size) + "\" fill=\"" + std::string(t.fill) + "\"";
   if (t.anchor != "start") out += " text-anchor=\"" + std::string(t.anchor) + "\"";
   if (t.bold) out += " font-weight=\"bold\"";
@@ -75,15 +77,15 @@ void text(std::string& out, const Text& t, std::string_view content, std::string
 }
 
 void rect(std::string& out, double x, double y, double w, double h, std::string_view fill, double radius = 0) {
-  out += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) +
-         "\" fill=\"" + std::string(fill) + "\"";
+  out += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" fill=\"" +
+         std::string(fill) + "\"";
   if (radius > 0) out += " rx=\"" + num(radius) + "\"";
   out += "/>\n";
 }
 
 void line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke, double width = 1) {
-  out += "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" + num(y2) +
-         "\" stroke=\"" + std::string(stroke) + "\" stroke-width=\"" + num(width) + "\"/>\n";
+  out += "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" + num(y2) + "\" stroke=\"" +
+         std::string(stroke) + "\" stroke-width=\"" + num(width) + "\"/>\n";
 }
 
 /// Writes `title` wrapped to the chart's width from `y` (the top); returns the y below it.
@@ -276,8 +278,7 @@ std::string quadrant_chart_svg(const QuadrantChart& chart, std::string_view id) 
   for (int col = 0; col < 2; ++col)
     text(body, {.x = gx + col * cw + cw / 2, .y = grid_bottom + 15, .size = 11, .fill = kMuted, .anchor = "middle"},
          col ? chart.high : chart.low);
-  text(body, {.x = gx + cw, .y = grid_bottom + 33, .size = 12, .anchor = "middle", .bold = true},
-       chart.x_axis + " →");
+  text(body, {.x = gx + cw, .y = grid_bottom + 33, .size = 12, .anchor = "middle", .bold = true}, chart.x_axis + " →");
   y = grid_bottom + 44;
 
   if (!chart.unplaced.empty()) {

@@ -21,7 +21,7 @@ struct BarValue {
 };
 
 struct BarSeries {
-  std::string name;                           ///< legend entry
+  std::string name;                             ///< legend entry
   std::vector<std::optional<BarValue>> values;  ///< one per category; none: no value (drawn as missing_text)
 };
 

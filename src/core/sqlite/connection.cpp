@@ -128,7 +128,6 @@ void guard_printf(sqlite3* h) {
   }
 }
 
-
 fs::path database_file(sqlite3* db) {
   const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
   return name && *name ? fs::path(name) : fs::path();
@@ -140,7 +139,8 @@ SQLite::Database open_database(const fs::path& path, Access access) {
   // NOMUTEX: a connection is used by one thread only (the loader's second
   // thread parses, it never touches SQLite), so SQLite's per-call mutex is
   // pure cost.
-  const int flags = (access == Access::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
+  const int flags =
+      (access == Access::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
   // Reading the schema is the first thing that touches the file's content:
   // it turns "file is not a database" into an error here, with the path.
   auto open_and_read = [&](int open_flags) {
@@ -166,8 +166,7 @@ SQLite::Database open_database(const fs::path& path, Access access) {
     open_and_read(SQLite::OPEN_READWRITE);
     return open_for_use();
   } catch (const SQLite::Exception& e) {
-    throw DataError("cannot open warehouse " + path.string() + ": " +
-                    explain_sqlite_error(e));
+    throw DataError("cannot open warehouse " + path.string() + ": " + explain_sqlite_error(e));
   }
 }
 

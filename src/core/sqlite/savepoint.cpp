@@ -29,8 +29,8 @@ Savepoint::~Savepoint() {
   // transaction, a plain ROLLBACK ends it without writing: ROLLBACK TO then
   // RELEASE would commit an empty transaction and bump the file's change
   // counter, so the file would no longer be byte-identical.
-  const std::string sql = outermost_ ? "ROLLBACK"
-                                     : "ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_);
+  const std::string sql =
+      outermost_ ? "ROLLBACK" : "ROLLBACK TO " + quote_identifier(name_) + "; RELEASE " + quote_identifier(name_);
   sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
 }
 

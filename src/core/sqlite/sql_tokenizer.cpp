@@ -110,7 +110,11 @@ SqlToken sql_token_at(std::string_view sql, std::size_t offset) noexcept {
   const char next = offset + 1 < n ? sql[offset + 1] : '\0';
   auto punctuation = [&](std::size_t length) { return make(sql, Kind::punctuation, offset, offset + length); };
   switch (c) {
-    case ' ': case '\t': case '\n': case '\f': case '\r': {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\f':
+    case '\r': {
       std::size_t i = offset + 1;
       while (i < n && is_space(sql[i])) ++i;
       return make(sql, Kind::whitespace, offset, i);
@@ -129,21 +133,24 @@ SqlToken sql_token_at(std::string_view sql, std::size_t offset) noexcept {
         return make(sql, Kind::comment, offset, end, closed);
       }
       return punctuation(1);
-    case ';':
-      return make(sql, Kind::semicolon, offset, offset + 1);
-    case '(': case ')': case '+': case '*': case '%': case ',': case '&': case '~':
-      return punctuation(1);
-    case '=':
-      return punctuation(next == '=' ? 2 : 1);
-    case '<':
-      return punctuation(next == '=' || next == '>' || next == '<' ? 2 : 1);
-    case '>':
-      return punctuation(next == '=' || next == '>' ? 2 : 1);
-    case '!':
-      return next == '=' ? punctuation(2) : make(sql, Kind::illegal, offset, offset + 1);
-    case '|':
-      return punctuation(next == '|' ? 2 : 1);
-    case '\'': case '"': case '`': case '[': {
+    case ';': return make(sql, Kind::semicolon, offset, offset + 1);
+    case '(':
+    case ')':
+    case '+':
+    case '*':
+    case '%':
+    case ',':
+    case '&':
+    case '~': return punctuation(1);
+    case '=': return punctuation(next == '=' ? 2 : 1);
+    case '<': return punctuation(next == '=' || next == '>' || next == '<' ? 2 : 1);
+    case '>': return punctuation(next == '=' || next == '>' ? 2 : 1);
+    case '!': return next == '=' ? punctuation(2) : make(sql, Kind::illegal, offset, offset + 1);
+    case '|': return punctuation(next == '|' ? 2 : 1);
+    case '\'':
+    case '"':
+    case '`':
+    case '[': {
       bool closed = false;
       const std::size_t end = quoted_end(sql, offset + 1, c == '[' ? ']' : c, closed);
       return make(sql, c == '\'' ? Kind::string : Kind::quoted_identifier, offset, end, closed);
@@ -156,9 +163,12 @@ SqlToken sql_token_at(std::string_view sql, std::size_t offset) noexcept {
       while (i < n && is_digit(sql[i])) ++i;
       return make(sql, Kind::parameter, offset, i);
     }
-    case ':': case '@': case '$': case '#':
-      return read_named_parameter(sql, offset, offset + 1, false);
-    case 'x': case 'X':
+    case ':':
+    case '@':
+    case '$':
+    case '#': return read_named_parameter(sql, offset, offset + 1, false);
+    case 'x':
+    case 'X':
       if (next == '\'') return read_blob(sql, offset);
       break;
     default:
@@ -237,8 +247,7 @@ SqlToken continue_sql_token(std::string_view sql, const SqlToken& token) noexcep
       }
       if (last == ':') break;  // perhaps the first of "::"
       return read_named_parameter(sql, offset, old_end, true);
-    default:
-      break;
+    default: break;
   }
   return sql_token_at(sql, offset);
 }
@@ -272,7 +281,7 @@ std::string unquote_identifier(std::string_view t) {
 std::vector<std::string> identifiers_in(std::string_view sql) {
   std::vector<std::string> names;
   SqlTokenizer tokens(sql);
-  for (SqlToken t = tokens.next_significant(); t; ) {
+  for (SqlToken t = tokens.next_significant(); t;) {
     const SqlToken next = tokens.next_significant();
     const bool qualifier = next.kind == Kind::punctuation && next.text == ".";
     if ((t.kind == Kind::word || t.kind == Kind::quoted_identifier) && !qualifier)

@@ -93,8 +93,7 @@ engine::Cell SqliteCursor::read_cell(int i) const noexcept {
       c.type = engine::ColumnType::blob;
       c.bytes = bytes(sqlite3_column_blob(stmt_, i), sqlite3_column_bytes(stmt_, i));
       break;
-    default:
-      break;
+    default: break;
   }
   return c;
 }

@@ -27,12 +27,10 @@ constexpr std::uint8_t kTransitions[8][8] = {
 /// open and close one count; every other token is OTHER, whitespace or ';'.
 int token_class(const SqlToken& t) noexcept {
   switch (t.kind) {
-    case SqlTokenKind::semicolon:
-      return kSemi;
+    case SqlTokenKind::semicolon: return kSemi;
     case SqlTokenKind::whitespace:
     case SqlTokenKind::comment:
-    case SqlTokenKind::end:
-      return kWhitespace;
+    case SqlTokenKind::end: return kWhitespace;
     case SqlTokenKind::word:
       if (is_keyword(t, "create")) return kCreate;
       if (is_keyword(t, "trigger")) return kTrigger;
@@ -40,8 +38,7 @@ int token_class(const SqlToken& t) noexcept {
       if (is_keyword(t, "end")) return kEnd;
       if (is_keyword(t, "explain")) return kExplain;
       return kOther;
-    default:
-      return kOther;
+    default: return kOther;
   }
 }
 

@@ -47,8 +47,8 @@ class StatementScanner {
 
   /// The last token read and the bytes fed after it.
   mutable std::string pending_;
-  mutable std::size_t read_ = 0;  ///< bytes of pending_ read: those of last_
-  mutable SqlToken last_;         ///< its text is re-pointed into pending_ before use
+  mutable std::size_t read_ = 0;    ///< bytes of pending_ read: those of last_
+  mutable SqlToken last_;           ///< its text is re-pointed into pending_ before use
   mutable std::uint8_t state_ = 0;  ///< sqlite3_complete()'s state: 1 is "complete"
 };
 

@@ -4,12 +4,12 @@
 #include <cctype>
 #include <map>
 
+#include "base/error.h"
+#include "base/suggest.h"
 #include "base/text.h"
 #include "sqlite/quote.h"
 #include "sqlite/sql_tokenizer.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
-#include "base/suggest.h"
 
 namespace aigc {
 
@@ -77,11 +77,13 @@ std::vector<std::string> table_names(sqlite3* db) {
 TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
   TableInfo info;
   std::string sql_text;
-  each_row(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = " + quote_literal(table) + " COLLATE NOCASE",
-           [&](const auto& r) {
-             info.name = r[0];
-             sql_text = r[1];
-           });
+  each_row(
+      db,
+      "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name = " + quote_literal(table) + " COLLATE NOCASE",
+      [&](const auto& r) {
+        info.name = r[0];
+        sql_text = r[1];
+      });
   if (info.name.empty()) {
     std::string msg = "no table named " + table;
     if (auto hint = did_you_mean(table, table_names(db)); !hint.empty()) msg += "; " + hint;
@@ -92,8 +94,9 @@ TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
   // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden. Generated
   // columns (hidden 2 or 3) cannot be inserted into and are left out.
   info.checks = check_expressions(sql_text);
-  each_row(db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, hidden, dflt_value FROM pragma_table_xinfo(" +
-                   quote_literal(info.name) + ") ORDER BY cid",
+  each_row(db,
+           "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, hidden, dflt_value FROM pragma_table_xinfo(" +
+               quote_literal(info.name) + ") ORDER BY cid",
            [&](const auto& r) {
              if (r[5] == "2" || r[5] == "3") return;
              TableColumn c;
@@ -109,8 +112,9 @@ TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
   // foreign_key_list: id, seq, table, from, to (to empty = parent's primary key).
   std::map<int, ForeignKey> fks;
   std::map<int, std::vector<std::string>> to_cols;
-  each_row(db, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(" + quote_literal(info.name) +
-                   ") ORDER BY id, seq",
+  each_row(db,
+           "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(" + quote_literal(info.name) +
+               ") ORDER BY id, seq",
            [&](const auto& r) {
              auto& fk = fks[std::stoi(r[0])];
              fk.parent_table = r[2];
@@ -135,8 +139,9 @@ TableInfo TableInfo::read(sqlite3* db, const std::string& table) {
 int TableInfo::find_column(const std::string& name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& c = columns[i].name;
-    if (c.size() == name.size() &&
-        std::equal(c.begin(), c.end(), name.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); }))
+    if (c.size() == name.size() && std::equal(c.begin(), c.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
       return static_cast<int>(i);
   }
   return -1;

@@ -18,7 +18,7 @@ struct TableColumn {
   bool not_null = false;
   bool has_default = false;
   std::string default_expr;  ///< the DEFAULT expression's SQL text, if any
-  int pk_position = 0;  ///< 1-based position in the primary key, 0 if not part of it
+  int pk_position = 0;       ///< 1-based position in the primary key, 0 if not part of it
 };
 
 /// One foreign key: child columns (by index into TableInfo::columns) and the

@@ -1,18 +1,18 @@
 #include "warehouse/user_data.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
 
+#include "base/error.h"
 #include "base/text.h"
 #include "sqlite/quote.h"
 #include "sqlite/sqlite_error.h"
 #include "sqlite/statement.h"
-#include "base/error.h"
 
 namespace aigc {
 
@@ -87,7 +87,8 @@ std::vector<std::string> sorted_names(const std::vector<Column>& cols) {
 std::set<std::uint64_t> fingerprints(sqlite3* db, const std::string& schema, const std::string& table,
                                      const std::vector<std::string>& names) {
   std::set<std::uint64_t> out;
-  auto s = prepare(db, "SELECT " + canonical_expr(names) + " FROM " + quote_identifier(schema) + "." + quote_identifier(table));
+  auto s = prepare(
+      db, "SELECT " + canonical_expr(names) + " FROM " + quote_identifier(schema) + "." + quote_identifier(table));
   while (s.step()) out.insert(fnv1a(s.column_text(0)));
   return out;
 }
@@ -118,7 +119,7 @@ struct Problem {
 struct OldMeta {
   std::map<std::string, std::string> values;
   bool has_fingerprints = false;
-  std::set<std::string> report_tables;  ///< lower-case
+  std::set<std::string> report_tables;                       ///< lower-case
   std::map<std::string, std::set<std::uint64_t>> seed_rows;  ///< lower-case table
 };
 
@@ -189,7 +190,8 @@ class Carrier {
       if (!legacy)
         report = meta.report_tables.count(ascii_lower(name)) > 0;
       else  // `aigc import` declares every column ANY; the report's tables are typed
-        report = type == "table" && std::any_of(cols.begin(), cols.end(), [](const Column& c) { return c.type != "ANY"; });
+        report =
+            type == "table" && std::any_of(cols.begin(), cols.end(), [](const Column& c) { return c.type != "ANY"; });
       if (report) {
         auto it = meta.seed_rows.find(ascii_lower(name));
         static const std::set<std::uint64_t> none;
@@ -216,7 +218,8 @@ class Carrier {
     std::vector<Column> new_cols = in_new ? columns_of(db_, "main", table) : std::vector<Column>{};
     std::set<std::string> new_names;
     for (const auto& c : new_cols) new_names.insert(ascii_lower(c.name));
-    const bool comparable = in_new && std::all_of(names.begin(), names.end(), [&](const std::string& n) { return new_names.count(n); });
+    const bool comparable =
+        in_new && std::all_of(names.begin(), names.end(), [&](const std::string& n) { return new_names.count(n); });
     const auto new_seed_rows = comparable ? fingerprints(db_, "main", table, names) : std::set<std::uint64_t>{};
     std::set<std::string> old_names(names.begin(), names.end());
     const bool has_provenance = old_names.count("section_id") && old_names.count("source_note");
@@ -236,7 +239,8 @@ class Carrier {
     auto sel = prepare(db_, select);
     Statement ins;
     if (in_new && !insert_cols.empty())
-      ins = prepare(db_, "INSERT INTO main." + quote_identifier(table) + " (" + insert_cols + ") VALUES (" + params + ")");
+      ins = prepare(db_,
+                    "INSERT INTO main." + quote_identifier(table) + " (" + insert_cols + ") VALUES (" + params + ")");
     while (sel.step()) {
       const auto h = fnv1a(sel.column_text(0));
       if (old_seed_rows.count(h) || new_seed_rows.count(h)) continue;  // the report's row, rebuilt from seeds
@@ -257,7 +261,8 @@ class Carrier {
       }
       if (!lost.empty()) {
         ins.reset();
-        add_problem(table, key, "column " + lost + " is no longer in table " + table + ", and this row has a value there");
+        add_problem(table, key,
+                    "column " + lost + " is no longer in table " + table + ", and this row has a value there");
         continue;
       }
       // Not step(): a constraint failure is this row's problem, not the build's.
@@ -341,9 +346,11 @@ class Carrier {
         auto& rows = user_rows_[ascii_lower(table)];
         auto it = rows.find(rowid);
         const std::string key = it != rows.end() ? it->second : "rowid " + std::to_string(rowid);
-        add_problem(table, key, "FOREIGN KEY constraint failed: refers to a " + parent + " row that is not in the new warehouse");
+        add_problem(table, key,
+                    "FOREIGN KEY constraint failed: refers to a " + parent + " row that is not in the new warehouse");
         if (it != rows.end()) rows.erase(it);
-        if (auto k = kept_.find(table); k != kept_.end() && k->second.first > 0 && --k->second.first == 0 && !k->second.second)
+        if (auto k = kept_.find(table);
+            k != kept_.end() && k->second.first > 0 && --k->second.first == 0 && !k->second.second)
           kept_.erase(k);
         if (!discard_) continue;
         exec(db_, "DELETE FROM main." + quote_identifier(table) + " WHERE rowid = " + std::to_string(rowid));
@@ -361,7 +368,8 @@ class Carrier {
   }
 
   [[noreturn]] void throw_problems() const {
-    std::string msg = std::to_string(problems_.size()) + (problems_.size() == 1 ? " row you added no longer fits" : " rows you added no longer fit") +
+    std::string msg = std::to_string(problems_.size()) +
+                      (problems_.size() == 1 ? " row you added no longer fits" : " rows you added no longer fit") +
                       " the new warehouse, so nothing was changed:";
     std::size_t shown = 0;
     for (const auto& p : problems_) {

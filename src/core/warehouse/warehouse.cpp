@@ -17,9 +17,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/environment.h"
 #include "base/error.h"
 #include "base/resources.h"
-#include "base/environment.h"
 #include "sqlite/quote.h"
 #include "sqlite/sqlite_error.h"
 #include "sqlite/statement.h"
@@ -84,7 +84,9 @@ fs::path follow_links(const fs::path& target) {
 enum class OldFile { none, empty, warehouse };
 
 [[noreturn]] void refuse(const fs::path& target, const std::string& why) {
-  throw UsageError(target.string() + " " + why + "; aigc build replaces only an aigc warehouse (remove it first if it may go, or name another file with --db)");
+  throw UsageError(
+      target.string() + " " + why +
+      "; aigc build replaces only an aigc warehouse (remove it first if it may go, or name another file with --db)");
 }
 
 /// A build replaces its target, so only a file that is an aigc warehouse: a
@@ -104,8 +106,9 @@ OldFile classify_target(const fs::path& target) {
   unsigned char header[100] = {};
   in.read(reinterpret_cast<char*>(header), sizeof header);
   if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
-    throw UsageError(target.string() +
-                     " exists and is not a SQLite database; aigc build will not replace it (remove it first if it may go)");
+    throw UsageError(
+        target.string() +
+        " exists and is not a SQLite database; aigc build will not replace it (remove it first if it may go)");
   // The header holds application_id big-endian at offset 68: read from the
   // file itself, so a damaged warehouse is still recognised (and rebuilt).
   const std::uint32_t app = std::uint32_t(header[68]) << 24 | std::uint32_t(header[69]) << 16 |
@@ -169,7 +172,8 @@ class ReplaceLock {
       if (!db_ || inode(target) == before) return;
       db_.reset();
     }
-    throw DataError("cannot replace the warehouse at " + target.string() + ": it keeps being replaced by another process");
+    throw DataError("cannot replace the warehouse at " + target.string() +
+                    ": it keeps being replaced by another process");
   }
   /// The old file could not be read at all (not even its schema).
   bool damaged() const { return damaged_; }
@@ -198,8 +202,7 @@ class ReplaceLock {
         throw DataError("the warehouse at " + target_.string() +
                         " was written to while it was being rebuilt; build again to keep what was added");
     } catch (const SQLite::Exception& e) {
-      throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e));
+      throw DataError("cannot replace the warehouse at " + target_.string() + ": " + explain_sqlite_error(e));
     }
   }
   /// Removes what a stale writer left beside the old file.
@@ -231,8 +234,7 @@ class ReplaceLock {
         damaged_ = true;  // nothing of it can be kept; what lies beside it could never apply to the new file
         return;
       }
-      throw DataError("cannot replace the warehouse at " + target_.string() + ": " +
-                      explain_sqlite_error(e));
+      throw DataError("cannot replace the warehouse at " + target_.string() + ": " + explain_sqlite_error(e));
     }
   }
 
@@ -280,7 +282,8 @@ BuildSources BuildSources::from_directory(const fs::path& root) {
   BuildSources s;
   for (auto [dir, ext, out] : {std::tuple{"schema", ".sql", &s.schema}, std::tuple{"seeds", ".csv", &s.seeds}}) {
     std::error_code ec;
-    if (!fs::is_directory(root / dir, ec)) throw UsageError("no " + std::string(dir) + "/ directory in " + root.string());
+    if (!fs::is_directory(root / dir, ec))
+      throw UsageError("no " + std::string(dir) + "/ directory in " + root.string());
     for (const auto& e : fs::directory_iterator(root / dir))
       if (e.path().extension() == ext) {
         // A FIFO would block the build for ever and a link to a device such
@@ -420,13 +423,15 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
   if (ec) throw DataError("cannot create directory " + target.parent_path().string() + ": " + ec.message());
   const OldFile old = classify_target(target);
   remove_stale_builds(target);
-  const fs::path temp = target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
+  const fs::path temp =
+      target.parent_path() / ("." + target.filename().string() + ".build-" + std::to_string(::getpid()));
   fs::remove(temp, ec);
   // Created here rather than by SQLite, whose message would not say why not.
   // Private while it is built: it takes the old file's mode only at the
   // rename, and the rows copied from a warehouse kept 0600 must not be
   // readable by others meanwhile (or in the file a killed build leaves).
-  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, old == OldFile::none ? 0644 : 0600); fd >= 0)
+  if (int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, old == OldFile::none ? 0644 : 0600);
+      fd >= 0)
     ::close(fd);
   else
     throw DataError("cannot create " + temp.string() + ": " + std::strerror(errno) +
@@ -463,8 +468,7 @@ BuildSummary build_warehouse(const fs::path& target_in, const BuildSources& sour
     ic.step();
     if (ic.column_text(0) != "ok") throw DataError("integrity check failed: " + ic.column_string(0));
   } catch (const SQLite::Exception& e) {
-    throw DataError("cannot build the warehouse at " + target.string() + ": " +
-                    explain_sqlite_error(e));
+    throw DataError("cannot build the warehouse at " + target.string() + ": " + explain_sqlite_error(e));
   } catch (const LoadError&) {
     throw;  // lists the seed file's problems itself
   } catch (const UsageError&) {
@@ -518,8 +522,7 @@ SQLite::Database open_warehouse(const fs::path& path, Access access, bool* built
                        " is a SQLite database, but not an aigc warehouse (it has no aigc_meta table); name the "
                        "warehouse with --db or AIGC_DB, or build one there with aigc build");
   } catch (const SQLite::Exception& e) {
-    throw DataError("cannot open warehouse " + path.string() + ": " +
-                    explain_sqlite_error(e));
+    throw DataError("cannot open warehouse " + path.string() + ": " + explain_sqlite_error(e));
   }
   return db;
 }

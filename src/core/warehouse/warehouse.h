@@ -2,14 +2,14 @@
 /// Building the warehouse from schema/ and seeds/, atomically.
 #include <SQLiteCpp/Database.h>
 #include <cstdint>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "base/environment.h"  // resolve_warehouse_path(), which open_warehouse() callers use
-#include "sqlite/connection.h"
 #include "load/loader.h"
+#include "sqlite/connection.h"
 #include "warehouse/user_data.h"
 
 namespace aigc {
