@@ -7,12 +7,14 @@
 #include <clocale>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "base/environment.h"
 #include "base/error.h"
+#include "base/output_file.h"
 #include "base/text.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
@@ -23,6 +25,7 @@
 #include "shell/line_reader.h"
 #include "shell/session.h"
 #include "shell/sigint.h"
+#include "sqlite/connection.h"
 
 namespace aigc::cmd {
 
@@ -37,6 +40,39 @@ fs::path history_path() {
   return ".aigc_history";
 }
 
+/// The history file to keep, or an empty path for none. History is written
+/// over its file on every line, so only a file that is missing, empty or
+/// already an editline history is used: AIGC_HISTORY naming the warehouse
+/// (through a link too), a user's CSV or a device would otherwise be
+/// replaced, or read without end. What is refused is said once on stderr,
+/// and the shell runs without history.
+fs::path usable_history_path(const fs::path& named, const fs::path& warehouse) {
+  constexpr std::uintmax_t kMaxHistoryBytes = 16u << 20;
+  auto refuse = [&](const std::string& why) {
+    std::cerr << "aigc: history is not kept: " << named.string() << " " << why << "\n";
+    return fs::path();
+  };
+  std::error_code made;
+  if (named.has_parent_path()) fs::create_directories(named.parent_path(), made);  // as saving would
+  try {
+    check_output_path(named, warehouse);
+  } catch (const Error& e) {
+    return refuse(std::string("cannot be written (") + e.what() + ")");
+  }
+  std::error_code ec;
+  const auto status = fs::status(named, ec);
+  if (ec || status.type() == fs::file_type::not_found) return named;
+  if (status.type() != fs::file_type::regular) return refuse("is not a regular file");
+  const auto size = fs::file_size(named, ec);
+  if (ec || size == 0) return named;
+  if (size > kMaxHistoryBytes) return refuse("is larger than a history file (16 MiB)");
+  std::ifstream in(named, std::ios::binary);
+  std::string first;
+  std::getline(in, first);
+  if (first != "_HiStOrY_V2_") return refuse("is not an editline history file, and would be replaced");
+  return named;
+}
+
 /// libedit decodes keys by the C library's character type: make it UTF-8
 /// (the report's names are Chinese) even when the environment sets none.
 void use_utf8_ctype() {
@@ -49,7 +85,8 @@ void run_interactive(shell::Session& session, GuardedConnection& conn, std::ostr
   use_utf8_ctype();
   shell::InputAssembler assembler;
   shell::SigintInterrupts sigint(conn);
-  shell::LineReader reader(history_path(), [&](std::string_view before) {
+  const fs::path warehouse = database_file(conn.handle());
+  shell::LineReader reader(usable_history_path(history_path(), warehouse), [&](std::string_view before) {
     // Called from inside libedit (C): nothing may propagate out of here.
     try {
       return shell::complete_input(before, assembler.pending(), session.completion_words());

@@ -69,7 +69,9 @@ LineReader::LineReader(std::filesystem::path history_file, Completer completer)
   ::history(history_, &ev, H_SETSIZE, 1000);
   ::history(history_, &ev, H_SETUNIQUE, 1);
   std::error_code ec;
-  if (std::filesystem::exists(history_file_, ec)) ::history(history_, &ev, H_LOAD, history_file_.c_str());
+  // An empty path: no history file (the shell refused the one named).
+  if (!history_file_.empty() && std::filesystem::exists(history_file_, ec))
+    ::history(history_, &ev, H_LOAD, history_file_.c_str());
 
   el_ = ::el_init("aigc", stdin, stdout, stderr);
   ::el_set(el_, EL_CLIENTDATA, this);
@@ -126,6 +128,7 @@ void LineReader::remember(const std::string& entry) {
   if (entry.empty()) return;
   HistEvent ev;
   ::history(history_, &ev, H_ENTER, entry.c_str());
+  if (history_file_.empty()) return;
   std::error_code ec;
   if (history_file_.has_parent_path()) std::filesystem::create_directories(history_file_.parent_path(), ec);
   ::history(history_, &ev, H_SAVE, history_file_.c_str());

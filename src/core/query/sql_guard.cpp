@@ -235,6 +235,7 @@ Statement GuardedConnection::prepare(std::string_view sql, std::size_t* consumed
   // its first statement is short: give it no more than one statement may
   // take, and what follows is prepared on the next call.
   const std::size_t given = std::min(sql.size(), kMaxStatementBytes);
+  refuse_nul_in_sql(sql.substr(0, given));
   Statement stmt;
   preparing_ = sql;
   const int rc = Statement::try_prepare(handle(), sql.substr(0, given), stmt, consumed);

@@ -189,6 +189,11 @@ void harden_connection(sqlite3* db) {
       {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "stop trusting the schema"},
       {SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, "switch off fts3_tokenizer()"},
       {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "switch off extension loading"},
+      // A double-quoted word is a name, never a string: with SQLite's old
+      // fallback, SELECT "name_zhh" FROM firm (a misspelled column) printed
+      // the text name_zhh for every row with exit 0 instead of an error.
+      {SQLITE_DBCONFIG_DQS_DML, 0, "make double-quoted words names only"},
+      {SQLITE_DBCONFIG_DQS_DDL, 0, "make double-quoted words names only in the schema"},
   };
   for (const auto& s : settings) {
     int now = -1;

@@ -108,6 +108,7 @@ void SqliteCursor::read_row(std::span<engine::Cell> cells) {
 std::unique_ptr<engine::Cursor> SqliteConnection::prepare_first(std::string_view sql, std::string_view& rest) {
   Statement statement;
   std::size_t consumed = 0;
+  refuse_nul_in_sql(sql);
   check(Statement::try_prepare(db_, sql, statement, &consumed), db_);
   rest = sql.substr(consumed);
   if (!statement) return nullptr;

@@ -1,5 +1,7 @@
 #include "sqlite/statement.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 #include "base/error.h"
@@ -7,7 +9,19 @@
 
 namespace aigc {
 
+void refuse_nul_in_sql(std::string_view sql) {
+  const std::size_t at = sql.find('\0');
+  if (at == std::string_view::npos) return;
+  const std::string_view before = sql.substr(0, at);
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+  const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  throw DataError("line " + std::to_string(line) + ", column " + std::to_string(at - line_start + 1) +
+                  ": the SQL holds a NUL byte, where SQLite would stop reading; the statement was not run "
+                  "(is the input text?)");
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql, Prepare how) {
+  refuse_nul_in_sql(sql);
   if (try_prepare(db, sql, *this, nullptr, how) != SQLITE_OK)
     throw DataError(explain_sqlite_error(db) + " in: " + std::string(sql));
 }

@@ -109,6 +109,13 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+/// Throws DataError if `sql` holds a NUL byte, naming its line and column:
+/// SQLite stops reading at one, so "DELETE FROM t\0 WHERE ..." would run as
+/// "DELETE FROM t", and every statement after it would silently vanish.
+/// Every statement built from text aigc did not write (ad-hoc SQL, saved
+/// query files) goes through it before it is prepared.
+void refuse_nul_in_sql(std::string_view sql);
+
 /// Runs SQL with no result rows (one or more statements); throws DataError
 /// through check().
 void exec(sqlite3* db, const std::string& sql);

@@ -112,8 +112,10 @@ bool StatementScanner::complete() const noexcept {
 
 bool StatementScanner::blank() const noexcept {
   read_pending();
-  return state_ == 0 &&
-         (pending_.empty() || last_.kind == SqlTokenKind::whitespace || last_.kind == SqlTokenKind::comment);
+  // A block comment still open ("/*" on a line of its own, the head of a
+  // file's comment) is not blank: the lines after it belong to it.
+  return state_ == 0 && (pending_.empty() || last_.kind == SqlTokenKind::whitespace ||
+                         (last_.kind == SqlTokenKind::comment && last_.closed));
 }
 
 std::size_t first_statement_length(std::string_view sql) noexcept {

@@ -30,7 +30,8 @@ class StatementScanner {
   /// Whether everything fed so far ends complete, as sqlite3_complete()
   /// would say of it (a final -- comment counts as blank).
   bool complete() const noexcept;
-  /// Whether only whitespace and comments were fed (an unclosed /* too).
+  /// Whether only whitespace and closed comments were fed: a "/*" still open
+  /// is not blank, because the lines after it belong to the comment.
   bool blank() const noexcept;
   void reset() noexcept {
     pending_.clear();
