@@ -11,7 +11,11 @@
 #include <string>
 #include <vector>
 
+#include <SQLiteCpp/Database.h>
+
 #include "base/display_width.h"
+#include "render/render.h"
+#include "sqlite/statement.h"
 #include "support.h"
 
 namespace {
@@ -112,4 +116,24 @@ TEST_CASE("display width: --ambiguous-wide and AIGC_AMBIGUOUS_WIDE align a table
 
   auto bad = test::run_aigc(sql, std::filesystem::current_path(), "", {"AIGC_AMBIGUOUS_WIDE=sometimes"});
   CHECK(bad.status == 2);
+}
+
+TEST_CASE("display width: a cut cell with --ambiguous-wide leaves room for its two-cell ellipsis") {
+  SQLite::Database db(":memory:");
+  aigc::Statement stmt(db.getHandle(), "SELECT '" + std::string(60, 'x') + "' AS a, 1 AS b");
+  aigc::RenderOptions options;
+  options.max_width = 30;  // as on a 30-column terminal
+  AmbiguousWide wide(true);
+  std::ostringstream out;
+  aigc::render_statement(stmt.get(), out, options);
+  const std::string table = out.str();
+  INFO(table);
+  REQUIRE(table.find("\xE2\x80\xA6") != std::string::npos);  // the cell was cut with "…"
+  std::vector<std::size_t> widths;
+  std::size_t start = 0;
+  for (std::size_t nl = table.find('\n'); nl != std::string::npos; start = nl + 1, nl = table.find('\n', start))
+    widths.push_back(aigc::display_width(std::string_view(table).substr(start, nl - start)));
+  REQUIRE(widths.size() >= 4);
+  for (std::size_t w : widths) CHECK(w == widths.front());
+  CHECK(widths.front() <= 30);
 }

@@ -47,8 +47,9 @@ TEST_CASE("red team C: a NUL byte in SQL is refused with its line, and nothing a
 
   // A saved query with a NUL lost its WHERE and returned every firm.
   test::TempDir queries;
-  test::write_file(queries / "one_firm.sql",
-                   std::string("-- One firm.\n-- scope: report\nSELECT firm_id FROM firm\0 WHERE firm_id = 'baidu'\n", 74));
+  test::write_file(
+      queries / "one_firm.sql",
+      std::string("-- One firm.\n-- scope: report\nSELECT firm_id FROM firm\0 WHERE firm_id = 'baidu'\n", 74));
   const auto run = test::run_aigc({"--db", w.db, "run", "one_firm", "--queries", queries.path().string()});
   CHECK(run.status != 0);
   CHECK(contains(run.err, "NUL byte"));

@@ -162,8 +162,10 @@ void append_display_text(std::string& out, std::string_view text) {
 /// marks together with the character they belong to.
 std::string fit_to_width(std::string_view text, std::size_t width) {
   if (display_width(text) <= width) return std::string(text);
-  if (width == 0) return {};
-  const std::size_t room = width - 1;  // one cell for the ellipsis
+  // The ellipsis is itself of ambiguous width: two cells with --ambiguous-wide.
+  const std::size_t ellipsis = char_width(U'\u2026');
+  if (width < ellipsis) return {};
+  const std::size_t room = width - ellipsis;
   std::string out;
   std::size_t used = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
