@@ -101,3 +101,25 @@ TEST_CASE("red team C: a misspelled column in double quotes is an error, not the
   CHECK(contains(r.err, "no such column: name_zhh"));
   CHECK_FALSE(contains(r.out, "name_zhh"));
 }
+
+TEST_CASE("red team C: load --upsert never replaces a row of the report, and a refused file changes nothing") {
+  Warehouse w;
+  test::write_file(w.dir / "mine.csv",
+                   "firm_id,name_zh,kind,source_note\nmyco,我的公司,company,mine\nbaidu,我的百度,company,mine\n");
+  const std::string before = test::read_file(w.db);
+  const auto r = test::run_aigc({"--db", w.db, "load", "firm", (w.dir / "mine.csv").string(), "--upsert"});
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "mine.csv:3:1: column firm_id: this key is a row of the report"));
+  CHECK(test::read_file(w.db) == before);
+  // The user's own rows are still replaced by --upsert.
+  test::write_file(w.dir / "mine.csv", "firm_id,name_zh,kind,source_note\nmyco,我的公司,company,mine\n");
+  REQUIRE(test::run_aigc({"--db", w.db, "load", "firm", (w.dir / "mine.csv").string(), "--upsert"}).status == 0);
+  test::write_file(w.dir / "mine.csv", "firm_id,name_zh,kind,source_note\nmyco,我的公司二,company,mine v2\n");
+  const auto again = test::run_aigc({"--db", w.db, "load", "firm", (w.dir / "mine.csv").string(), "--upsert"});
+  CHECK(again.status == 0);
+  CHECK(contains(again.out, "1 replaced"));
+  const auto names = w.sql("SELECT firm_id, name_zh FROM firm WHERE firm_id IN ('baidu', 'myco') ORDER BY 1;");
+  CHECK(contains(names.out, "百度"));
+  CHECK_FALSE(contains(names.out, "我的百度"));
+  CHECK(contains(names.out, "我的公司二"));
+}

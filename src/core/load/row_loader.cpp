@@ -92,6 +92,16 @@ void RowLoader::insert_one(const ParsedRow& row, bool referenced, LoadSummary& s
     }
   }
   const bool existed = options_.upsert && exists(row.values);
+  if (existed && existing_is_report_row_) {
+    // The report's tables stay the report's: --upsert replaces a user's own
+    // row, never one of the report's facts (which would then carry the
+    // user's values under the report's section and quote).
+    row_issues_.push_back(RowIssue{key_field_, table_.columns[header_.field_to_column[key_field_]].name,
+                                   "this key is a row of the report (it cites a section and has no source_note), "
+                                   "which --upsert never replaces; load yours under another key"});
+    add(row_issues_);
+    return;
+  }
   const int rc = insert(row.values);
   if (rc != SQLITE_DONE)
     report_step_error(rc, row.values);
@@ -128,7 +138,13 @@ void RowLoader::prepare() {
     }
     if (pk.empty()) throw UsageError("--upsert needs a primary key; table " + table_.name + " has none");
     sql += " ON CONFLICT (" + key + ") DO UPDATE SET " + update;
-    exists_.emplace(db_, "SELECT 1 FROM " + quote_identifier(table_.name) + " WHERE " + where, Prepare::persistent);
+    // In a table with provenance, the lookup also says whether the row it
+    // finds is the report's: it cites a section and names no other source.
+    const bool provenance = table_.find_column("section_id") >= 0 && table_.find_column("source_note") >= 0;
+    const std::string found = provenance ? "section_id IS NOT NULL AND source_note IS NULL" : "0";
+    exists_.emplace(db_, "SELECT " + found + " FROM " + quote_identifier(table_.name) + " WHERE " + where,
+                    Prepare::persistent);
+    key_field_ = key_fields.front();
     upsert_keys_.emplace(db_, std::move(key_fields));
   }
   insert_.emplace(db_, sql, Prepare::persistent);
@@ -167,6 +183,7 @@ bool RowLoader::exists(const Value* values) {
   // A failed lookup is left to the insert that follows, which fails alike
   // and reports it at the row's line.
   const bool found = exists_->try_step() == SQLITE_ROW;
+  existing_is_report_row_ = found && sqlite3_column_int(exists_->get(), 0) != 0;
   exists_->reset();
   return found;
 }

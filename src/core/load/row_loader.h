@@ -95,6 +95,10 @@ class RowLoader {
   std::vector<BatchedRow> batch_;
   std::vector<const Value*> batch_values_;
   std::optional<Statement> exists_;
+  /// Set by exists(): the row found is one of the report's (see prepare()).
+  bool existing_is_report_row_ = false;
+  /// --upsert: the CSV field of the key's first column, where a refusal is reported.
+  std::size_t key_field_ = 0;
   std::optional<UpsertKeys> upsert_keys_;  ///< with --upsert
   std::optional<ReferenceChecker> references_;
   std::optional<ConstraintMessages> messages_;
