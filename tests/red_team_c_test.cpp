@@ -123,3 +123,21 @@ TEST_CASE("red team C: load --upsert never replaces a row of the report, and a r
   CHECK_FALSE(contains(names.out, "我的百度"));
   CHECK(contains(names.out, "我的公司二"));
 }
+
+TEST_CASE("red team C: a transaction left open is rolled back with an error, not silently with exit 0") {
+  Warehouse w;
+  REQUIRE(w.sql("CREATE TABLE t(x);", true).status == 0);
+  const auto open = w.sql("BEGIN; INSERT INTO t VALUES (1);", true);
+  CHECK(open.status == 1);
+  CHECK(contains(open.err, "BEGIN with no COMMIT"));
+  const auto shell = test::run_aigc({"--db", w.db, "shell", "--write"}, test::fs::current_path(),
+                                    "BEGIN;\nINSERT INTO t VALUES (2);\n");
+  CHECK(shell.status == 1);
+  CHECK(contains(shell.err, "BEGIN with no COMMIT"));
+  CHECK(contains(w.sql("SELECT count(*) AS n FROM t;").out, "| 0 |"));
+  // Committed work is kept and says nothing.
+  const auto committed = w.sql("BEGIN; INSERT INTO t VALUES (3); COMMIT;", true);
+  CHECK(committed.status == 0);
+  CHECK(committed.err.empty());
+  CHECK(contains(w.sql("SELECT count(*) AS n FROM t;").out, "| 1 |"));
+}

@@ -185,6 +185,7 @@ void run_shell(const ShellCommandOptions& options, const GlobalOptions& global, 
     session.run_stream(std::cin, "");
   session.close_output();
   out.flush();
+  conn.finish_session();
 }
 
 }  // namespace aigc::cmd

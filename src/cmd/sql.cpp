@@ -84,10 +84,12 @@ void run_sql(const SqlCommandOptions& options, const GlobalOptions& global, std:
     if (so.render.format == Format::table) so.render.max_width = terminal_width_for(out);
     run_statements(conn, options.sql, out, so);
     out.flush();
+    conn.finish_session();
   } else {
     OutputFile file(*options.output, warehouse, &out);
     run_statements(conn, options.sql, file.stream(), so);
     file.commit();
+    conn.finish_session();
   }
 }
 

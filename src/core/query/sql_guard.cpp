@@ -230,6 +230,14 @@ GuardedConnection::StatementScope::StatementScope(GuardedConnection& conn) : con
   if (conn_.armed_) conn_.deadline_ = std::chrono::steady_clock::now() + conn_.timeout_;
 }
 
+void GuardedConnection::finish_session() {
+  if (sqlite3_get_autocommit(handle())) return;
+  exec(handle(), "ROLLBACK");
+  throw DataError(
+      "the SQL left a transaction open (BEGIN with no COMMIT): it was rolled back, so nothing it changed was "
+      "kept; end it with COMMIT");
+}
+
 Statement GuardedConnection::prepare(std::string_view sql, std::size_t* consumed) {
   // SQLite refuses a buffer longer than SQLITE_LIMIT_SQL_LENGTH even when
   // its first statement is short: give it no more than one statement may

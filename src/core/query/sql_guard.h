@@ -50,6 +50,12 @@ class GuardedConnection {
 
   /// Longest time one statement may run; zero (the default) means no limit.
   void set_timeout(std::chrono::milliseconds limit) noexcept { timeout_ = limit; }
+
+  /// At the end of a session: if the SQL left a transaction open (BEGIN
+  /// with no COMMIT), rolls it back and throws DataError saying so. SQLite
+  /// would roll it back silently on close, and the user would believe the
+  /// writes were kept.
+  void finish_session();
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
 
   /// Asks the running statement (or the next one, if none runs) to stop.
