@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 
 #include "pty.h"
@@ -140,4 +141,36 @@ TEST_CASE("red team C: a transaction left open is rolled back with an error, not
   CHECK(committed.status == 0);
   CHECK(committed.err.empty());
   CHECK(contains(w.sql("SELECT count(*) AS n FROM t;").out, "| 1 |"));
+}
+
+TEST_CASE("red team C: bash completion reads names from --db's warehouse, and TAB never builds one") {
+  if (!test::fs::exists("/usr/share/bash-completion/bash_completion")) {
+    MESSAGE("bash-completion is not installed (.ci/setup installs it): skipped");
+    return;
+  }
+  Warehouse w;
+  const auto script = test::run_aigc({"completion", "bash"});
+  REQUIRE(script.status == 0);
+  test::write_file(w.dir / "aigc.bash", script.out);
+  const test::fs::path home = w.dir / "home";  // no default warehouse in it
+  const std::string bin_dir = test::fs::path(AIGC_BINARY).parent_path().string();
+  test::write_file(w.dir / "try.sh",
+                   "source /usr/share/bash-completion/bash_completion\nsource '" + (w.dir / "aigc.bash").string() +
+                       "'\nPATH='" + bin_dir + "':$PATH\nHOME='" + home.string() +
+                       "'\nunset AIGC_DB XDG_DATA_HOME\n"
+                       "try() { COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<< \"$*\";\n"
+                       "  COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _aigc; echo \"[${COMPREPLY[*]}]\"; }\n"
+                       "try aigc --db '" +
+                       w.db +
+                       "' load firm_\n"
+                       "try aigc --db='" +
+                       w.db +
+                       "' run vendor_t\n"
+                       "try aigc load firm_\n");
+  const std::string out_file = (w.dir / "out.txt").string();
+  REQUIRE(std::system(("bash '" + (w.dir / "try.sh").string() + "' > '" + out_file + "' 2>&1").c_str()) == 0);
+  const std::string out = test::read_file(out_file);
+  INFO(out);
+  CHECK(contains(out, "[firm_industry]\n[vendor_table]\n[]\n"));
+  CHECK_FALSE(test::fs::exists(home / ".local" / "share" / "aigc" / "warehouse.db"));
 }
