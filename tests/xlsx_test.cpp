@@ -251,3 +251,21 @@ TEST_CASE("xlsx: libxlsxwriter is not loaded at start-up, only by the Excel expo
   CHECK(r.out.find("libxlsxwriter") == std::string::npos);
   CHECK(r.out.find("libcrypto") == std::string::npos);
 }
+
+TEST_CASE("xlsx: U+FFFE and U+FFFF, which XML cannot hold, become U+FFFD instead of a malformed sheet") {
+  test::TempDir dir;
+  test::TempDir queries;
+  test::write_file(queries / "odd.sql",
+                   "-- Characters XML cannot hold.\n-- scope: analysis\nSELECT 'a' || char(65534) || 'b' || "
+                   "char(65535) || 'c' AS s\n");
+  const auto xlsx = dir / "odd.xlsx";
+  auto r = run(dir, {"export", "odd", "--queries", queries.path().string(), "--xlsx", xlsx.string()});
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  const std::string strings = unzip_entry(xlsx, "xl/sharedStrings.xml");
+  CHECK(strings.find("\xEF\xBF\xBE") == std::string::npos);
+  CHECK(strings.find("\xEF\xBF\xBF") == std::string::npos);
+  CHECK(strings.find("a\xEF\xBF\xBD"
+                     "b\xEF\xBF\xBD"
+                     "c") != std::string::npos);
+}

@@ -34,8 +34,8 @@ constexpr double kMaxWidth = 60;
 constexpr std::size_t kMaxCellText = 32767;          // Excel's limit on a cell's text
 constexpr double kExactIntegers = 9007199254740992;  // 2^53: above it a double rounds
 
-/// `text` with every invalid UTF-8 byte replaced by U+FFFD: the workbook is
-/// XML, which a stray byte would make unreadable.
+/// `text` with every invalid UTF-8 byte, and U+FFFE and U+FFFF, replaced by
+/// U+FFFD: the workbook is XML, which they would make unreadable.
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -51,6 +51,11 @@ std::string valid_utf8(std::string_view text) {
     if (n <= 0) {
       out += "\xEF\xBF\xBD";
       ++p;
+    } else if (cp == 0xFFFE || cp == 0xFFFF) {
+      // Valid UTF-8 but not an XML character: written raw, it made the
+      // sheet's XML malformed and Excel refused the whole workbook.
+      out += "\xEF\xBF\xBD";
+      p += n;
     } else {
       out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
       p += n;
