@@ -4,7 +4,9 @@
 #include <optional>
 #include <string>
 
+#include "cmd/progress.h"
 #include "csv/csv_reader.h"
+#include "load/loader.h"
 
 namespace aigc::cmd {
 
@@ -31,6 +33,16 @@ inline CsvOptions csv_options_from(const DelimiterOptions& d) {
   else if (d.text)
     o.delimiter = parse_delimiter(*d.text);
   return o;
+}
+
+/// The loader options load and import share, from their commands' flags;
+/// progress goes to `bar`, which must outlive the load.
+template <class CommandOptions>
+void set_shared_load_options(const CommandOptions& command, ProgressBar& bar, LoadOptions& lo) {
+  lo.dry_run = command.dry_run;
+  lo.delimiter_given = command.delimiter.given();
+  lo.max_errors = command.max_errors;
+  lo.progress = [&bar](const LoadProgress& p) { bar.update(p); };
 }
 
 }  // namespace aigc::cmd

@@ -63,10 +63,7 @@ void run_import(const ImportCommandOptions& options, const GlobalOptions& global
   CsvReader csv(options.file, csv_options);
   ProgressBar bar("import " + options.as);
   lo.replace_table = options.replace;
-  lo.dry_run = options.dry_run;
-  lo.delimiter_given = options.delimiter.given();
-  lo.max_errors = options.max_errors;
-  lo.progress = [&](const LoadProgress& p) { bar.update(p); };
+  set_shared_load_options(options, bar, lo);
   auto summary = import_table(db.getHandle(), csv, options.as, lo);
   bar.clear();
   const char* rows = summary.rows == 1 ? " row" : " rows";

@@ -44,10 +44,7 @@ void run_load(const LoadCommandOptions& options, const GlobalOptions& global, st
   ProgressBar bar("load " + options.table);
   aigc::LoadOptions lo;
   lo.upsert = options.upsert;
-  lo.dry_run = options.dry_run;
-  lo.delimiter_given = options.delimiter.given();
-  lo.max_errors = options.max_errors;
-  lo.progress = [&](const LoadProgress& p) { bar.update(p); };
+  set_shared_load_options(options, bar, lo);
   auto summary = load_table(db.getHandle(), csv, options.table, lo);
   bar.clear();
   const char* rows = summary.rows == 1 ? " row" : " rows";
