@@ -32,7 +32,8 @@ fs::path find_serve_binary() {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   throw DataError("aigc serve needs the program aigc-serve, installed with aigc; it is not at " +
-                  (dir / "aigc-serve").string() + " nor in " + (dir / ".." / "lib" / "aigc").lexically_normal().string());
+                  (dir / "aigc-serve").string() + " nor in " +
+                  (dir / ".." / "lib" / "aigc").lexically_normal().string());
 }
 
 }  // namespace

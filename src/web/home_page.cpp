@@ -28,8 +28,9 @@ Response home_page(Context& ctx, const Request&) {
   auto session = ctx.pool.acquire();
   std::string html = page_start("AIGC场景应用展望研究报告", {});
   html += "<h1>AIGC场景应用展望研究报告 <span class=\"sub\">iResearch, 2023 · as a warehouse</span></h1>\n";
-  html += "<p class=\"lead\">Every page of the report with the saved queries that reproduce its tables; each "
-          "row links back to the line of the report it comes from.</p>\n";
+  html +=
+      "<p class=\"lead\">Every page of the report with the saved queries that reproduce its tables; each "
+      "row links back to the line of the report it comes from.</p>\n";
 
   std::map<std::string, std::vector<const SavedQuery*>, std::less<>> by_section;
   std::vector<const SavedQuery*> unplaced;
@@ -43,7 +44,9 @@ Response home_page(Context& ctx, const Request&) {
                  "SELECT section_id, part, title, start_line FROM report_section ORDER BY start_line");
     std::string part;
     bool open = false;
-    html += "<section class=\"parts\" aria-labelledby=\"parts-heading\"><h2 id=\"parts-heading\">The report, page by page</h2>\n";
+    html +=
+        "<section class=\"parts\" aria-labelledby=\"parts-heading\"><h2 id=\"parts-heading\">The report, page by "
+        "page</h2>\n";
     while (st.step()) {
       const std::string_view id = st.column_text(0);
       const std::string this_part(st.column_text(1));
@@ -67,7 +70,9 @@ Response home_page(Context& ctx, const Request&) {
   });
 
   if (!unplaced.empty()) {
-    html += "<section aria-labelledby=\"more-heading\"><h2 id=\"more-heading\">Queries about the whole warehouse</h2><ul class=\"queries\">";
+    html +=
+        "<section aria-labelledby=\"more-heading\"><h2 id=\"more-heading\">Queries about the whole warehouse</h2><ul "
+        "class=\"queries\">";
     for (const auto* q : unplaced) append_query_link(html, *q);
     html += "</ul></section>\n";
   }
@@ -82,7 +87,9 @@ Response home_page(Context& ctx, const Request&) {
               std::to_string(n) + (n == 1 ? " row" : " rows") + "</span></li>";
     }
   });
-  html += "</ul><p><a href=\"/sql\">Ask your own question in SQL</a> · <a href=\"/api/queries\">the JSON API</a></p></section>\n";
+  html +=
+      "</ul><p><a href=\"/sql\">Ask your own question in SQL</a> · <a href=\"/api/queries\">the JSON "
+      "API</a></p></section>\n";
   html += page_end();
   Response r;
   r.body = std::move(html);

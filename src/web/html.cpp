@@ -46,7 +46,8 @@ std::string page_start(std::string_view title, const std::vector<Crumb>& trail) 
   html += " · aigc</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
   html += "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n";
   html += "<header class=\"site\"><a class=\"home\" href=\"/\">aigc</a> <span>AIGC场景应用展望研究报告 · 2023</span>";
-  html += "<nav aria-label=\"site\"><a href=\"/\">Report</a> <a href=\"/tables\">Tables</a> <a href=\"/sql\">SQL</a></nav>";
+  html +=
+      "<nav aria-label=\"site\"><a href=\"/\">Report</a> <a href=\"/tables\">Tables</a> <a href=\"/sql\">SQL</a></nav>";
   html += "</header>\n";
   if (!trail.empty()) {
     html += "<nav class=\"trail\" aria-label=\"breadcrumb\"><ol>";
@@ -108,7 +109,8 @@ void append_result_table(std::string& html, const QueryResult& result, const Tab
       href += "_sort=" + url_encode(name);
       if (sorted && !options.descending) href += "&_desc=1";
       html += "<a href=\"" + esc(href) + "\">" + esc(name);
-      if (sorted) html += options.descending ? " <span aria-hidden=\"true\">▼</span>" : " <span aria-hidden=\"true\">▲</span>";
+      if (sorted)
+        html += options.descending ? " <span aria-hidden=\"true\">▼</span>" : " <span aria-hidden=\"true\">▲</span>";
       html += "</a>";
     } else {
       html += esc(name);

@@ -118,7 +118,8 @@ Response download(Session& session, const SavedQuery& query, const Request& req,
   Response r;
   r.content_type = content_type_for(format);
   r.body = std::move(out).str();
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + query.name + "." + std::string(format) + "\"");
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"" + query.name + "." + std::string(format) + "\"");
   r.cacheable = true;
   return r;
 }
@@ -221,8 +222,8 @@ Response saved_query(Context& ctx, const Request& req, std::string_view name, st
   }
 
   // The page.
-  std::string html = page_start(query->title.empty() ? query->name : query->title,
-                                {{"Report", "/"}, {query->name, ""}});
+  std::string html =
+      page_start(query->title.empty() ? query->name : query->title, {{"Report", "/"}, {query->name, ""}});
   html += "<h1>" + esc(query->title.empty() ? query->name : query->title) + "</h1>\n";
   html += "<p class=\"meta\"><code>" + esc(query->name) + "</code> · " + esc(scope_name(query->scope)) + "</p>\n";
   if (!query->description.empty()) html += "<p class=\"desc\">" + esc(query->description) + "</p>\n";
@@ -244,7 +245,8 @@ Response saved_query(Context& ctx, const Request& req, std::string_view name, st
     bool descending = false;
     if (const std::string* s = req.param("_sort")) {
       const auto col = result.column(*s);
-      if (!col) throw HttpError(400, "cannot sort by '" + shown_for_message(*s) + "': the result has no such column", "_sort");
+      if (!col)
+        throw HttpError(400, "cannot sort by '" + shown_for_message(*s) + "': the result has no such column", "_sort");
       const std::string* d = req.param("_desc");
       descending = d && !d->empty() && *d != "0";
       sort_rows(result, *col, descending);
@@ -300,10 +302,10 @@ Response queries_json(Context& ctx, const Request&) {
     for (const auto& p : pq.parameters()) {
       body += first_param ? "" : ",";
       first_param = false;
-      body += "{\"name\":" + json_string(p.name) + ",\"type\":" + json_string(p.type.declared() ? p.type.spec() : "any") +
-              ",\"default\":" + (p.default_value ? p.default_value->json() : "null") +
-              ",\"required\":" + (p.required() ? "true" : "false") + ",\"description\":" + json_string(p.description) +
-              "}";
+      body +=
+          "{\"name\":" + json_string(p.name) + ",\"type\":" + json_string(p.type.declared() ? p.type.spec() : "any") +
+          ",\"default\":" + (p.default_value ? p.default_value->json() : "null") +
+          ",\"required\":" + (p.required() ? "true" : "false") + ",\"description\":" + json_string(p.description) + "}";
     }
     body += "],\"url\":" + json_string("/api/queries/" + url_encode(q.name)) + "}";
   }

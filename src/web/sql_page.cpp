@@ -45,12 +45,27 @@ Position position_of(std::string_view sql, std::size_t offset) {
 class SqlError : public HttpError {
  public:
   SqlError(const std::string& message, std::optional<Position> where)
-      : HttpError(400, message, "q"), where_(std::move(where)) {}
+      : HttpError(400, with_position(message, where), "q"), reason_(message), where_(std::move(where)) {}
+  /// The message without the position.
+  const std::string& reason() const noexcept { return reason_; }
   const std::optional<Position>& where() const noexcept { return where_; }
 
  private:
+  static std::string with_position(const std::string& message, const std::optional<Position>& where) {
+    if (!where) return message;
+    return message + " (at line " + std::to_string(where->line) + ", column " + std::to_string(where->column) + ")";
+  }
+  std::string reason_;
   std::optional<Position> where_;
 };
+
+/// The guard's message, with its hint for the command line (--write) replaced by the server's situation.
+std::string for_the_server(std::string message) {
+  const std::string hint = "(" + std::string(GuardedConnection::write_hint) + ")";
+  if (const auto at = message.find(hint); at != std::string::npos)
+    message.replace(at, hint.size(), "(this server only reads)");
+  return message;
+}
 
 const char* const kExamples[] = {
     "SELECT name_zh, name_en FROM firm ORDER BY firm_id LIMIT 10",
@@ -96,7 +111,7 @@ Response sql_page(Context& ctx, const Request& req, std::string_view format) {
           const int offset = sqlite3_error_offset(conn.handle());
           std::optional<Position> where;
           if (offset >= 0) where = position_of(sql, static_cast<std::size_t>(offset));
-          throw SqlError(e.what(), where);
+          throw SqlError(for_the_server(e.what()), where);
         }
         if (!is_blank_sql(std::string_view(sql).substr(consumed)))
           throw SqlError("one statement at a time: more SQL follows the first statement",
@@ -115,7 +130,7 @@ Response sql_page(Context& ctx, const Request& req, std::string_view format) {
           }
         } catch (const DataError& e) {
           if (conn.stop_cause() == StopCause::timed_out) throw;
-          throw SqlError(conn.explain_failure(e.what()), std::nullopt);
+          throw SqlError(for_the_server(conn.explain_failure(e.what())), std::nullopt);
         }
         truncated = limited.truncated();
       });
@@ -138,26 +153,28 @@ Response sql_page(Context& ctx, const Request& req, std::string_view format) {
 
   std::string html = page_start("SQL", {{"Report", "/"}, {"SQL", ""}});
   html += "<h1>SQL</h1>\n<p class=\"help\">One read-only statement; it stops after " +
-          seconds_text(ctx.options.timeout) + " s and shows at most " +
-          std::to_string(ctx.options.max_rows) + " rows. Tables: <a href=\"/tables\">list</a>.</p>\n";
-  html += "<form id=\"sql-form\" method=\"get\" action=\"/sql\"><label for=\"q\">Statement</label>"
-          "<textarea id=\"q\" name=\"q\" rows=\"6\" spellcheck=\"false\"";
+          seconds_text(ctx.options.timeout) + " s and shows at most " + std::to_string(ctx.options.max_rows) +
+          " rows. Tables: <a href=\"/tables\">list</a>.</p>\n";
+  html +=
+      "<form id=\"sql-form\" method=\"get\" action=\"/sql\"><label for=\"q\">Statement</label>"
+      "<textarea id=\"q\" name=\"q\" rows=\"6\" spellcheck=\"false\"";
   if (failure) html += " aria-invalid=\"true\" aria-describedby=\"sql-error\"";
   html += ">" + esc(sql) + "</textarea><button type=\"submit\">Run</button></form>\n";
   Response r;
   if (failure) {
     r.status = 400;
-    html += "<pre class=\"sql-error\" id=\"sql-error\" role=\"alert\">" + esc(failure->what());
+    html += "<pre class=\"sql-error\" id=\"sql-error\" role=\"alert\">" + esc(failure->reason());
     if (const auto& w = failure->where()) {
       html += "\nat line " + std::to_string(w->line) + ", column " + std::to_string(w->column) + ":\n";
       html += esc(w->line_text) + "\n" + std::string(w->column - 1, ' ') + "^";
     }
     html += "</pre>\n";
   } else if (result) {
-    html += "<p class=\"count\">" + std::to_string(result->rows.size()) + (result->rows.size() == 1 ? " row" : " rows") +
-            (truncated ? " shown; the result has more (the server shows at most " +
-                             std::to_string(ctx.options.max_rows) + ")"
-                       : "") +
+    html += "<p class=\"count\">" + std::to_string(result->rows.size()) +
+            (result->rows.size() == 1 ? " row" : " rows") +
+            (truncated
+                 ? " shown; the result has more (the server shows at most " + std::to_string(ctx.options.max_rows) + ")"
+                 : "") +
             "</p>\n";
     TableOptions to;
     to.caption = "Result";

@@ -60,8 +60,9 @@ std::uint64_t page_size(const Request& req) {
   std::uint64_t n = 0;
   const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
   if (ec != std::errc() || end != s->data() + s->size() || n == 0 || n > kMaxPageSize)
-    throw HttpError(400, "_size takes a whole number from 1 to " + std::to_string(kMaxPageSize) + ", not '" +
-                             shown_for_message(*s) + "'",
+    throw HttpError(400,
+                    "_size takes a whole number from 1 to " + std::to_string(kMaxPageSize) + ", not '" +
+                        shown_for_message(*s) + "'",
                     "_size");
   return n;
 }
@@ -69,7 +70,8 @@ std::uint64_t page_size(const Request& req) {
 /// _after's JSON array read into typed values, one per key column.
 std::vector<Bound> read_after(sqlite3* db, const std::string& text, std::size_t expected) {
   std::vector<Bound> out;
-  Statement st(db, "SELECT type, value FROM json_each(?1) WHERE json_valid(?1) AND json_type(?1) = 'array' ORDER BY key");
+  Statement st(db,
+               "SELECT type, value FROM json_each(?1) WHERE json_valid(?1) AND json_type(?1) = 'array' ORDER BY key");
   st.bind_text(1, text);
   try {
     while (st.step()) {
@@ -116,7 +118,8 @@ TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool pag
   for (const auto& [param, value] : req.params) {
     if (!param.empty() && param[0] == '_') continue;
     const int col = q.info.find_column(param);
-    if (col < 0) throw HttpError(400, "table " + std::string(name) + " has no column '" + shown_for_message(param) + "'", param);
+    if (col < 0)
+      throw HttpError(400, "table " + std::string(name) + " has no column '" + shown_for_message(param) + "'", param);
     if (value.empty()) continue;
     q.filters.emplace_back(param, value);
     const auto& c = q.info.columns[static_cast<std::size_t>(col)];
@@ -126,7 +129,8 @@ TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool pag
       // A number column matches the number exactly: source_line=51 is not 514.
       const ParamValue v = ParamValue::from_text(value);
       if (v.kind == ParamValue::Kind::text)
-        throw HttpError(400, "column " + c.name + " holds numbers; '" + shown_for_message(value) + "' is not one", param);
+        throw HttpError(400, "column " + c.name + " holds numbers; '" + shown_for_message(value) + "' is not one",
+                        param);
       b.kind = v.kind == ParamValue::Kind::integer ? Bound::Kind::integer : Bound::Kind::real;
       b.i = v.i;
       b.d = v.d;
@@ -195,17 +199,18 @@ std::string content_type_for(std::string_view format) {
 Response tables_page(Context& ctx, const Request&) {
   auto session = ctx.pool.acquire();
   std::string html = page_start("Tables", {{"Report", "/"}, {"Tables", ""}});
-  html += "<h1>Tables</h1>\n<div class=\"table-wrap\"><table id=\"tables\"><caption>Every table of the warehouse</caption>"
-          "<thead><tr><th scope=\"col\">table</th><th scope=\"col\" class=\"num\">rows</th>"
-          "<th scope=\"col\" class=\"num\">columns</th></tr></thead><tbody>\n";
+  html +=
+      "<h1>Tables</h1>\n<div class=\"table-wrap\"><table id=\"tables\"><caption>Every table of the warehouse</caption>"
+      "<thead><tr><th scope=\"col\">table</th><th scope=\"col\" class=\"num\">rows</th>"
+      "<th scope=\"col\" class=\"num\">columns</th></tr></thead><tbody>\n";
   run_guarded(*session, [&] {
     for (const auto& name : table_names(session->handle())) {
       Statement count(session->handle(), "SELECT count(*) FROM " + quote_identifier(name));
       count.step();
       const auto info = TableInfo::read(session->handle(), name);
       html += "<tr><td><a href=\"/tables/" + esc(url_encode(name)) + "\">" + esc(name) + "</a></td><td class=\"num\">" +
-              std::to_string(count.column_int64(0)) + "</td><td class=\"num\">" +
-              std::to_string(info.columns.size()) + "</td></tr>\n";
+              std::to_string(count.column_int64(0)) + "</td><td class=\"num\">" + std::to_string(info.columns.size()) +
+              "</td></tr>\n";
     }
   });
   html += "</tbody></table></div>\n" + page_end();
@@ -234,7 +239,8 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
     run_guarded(*session, [&] { render(cursor, out, ro); });
     r.content_type = content_type_for(format);
     r.body = std::move(out).str();
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + std::string(name) + "." + std::string(format) + "\"");
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + std::string(name) + "." + std::string(format) + "\"");
     return r;
   }
 
@@ -251,12 +257,13 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
     std::string rendered = std::move(rows).str();
     while (!rendered.empty() && rendered.back() == '\n') rendered.pop_back();
     r.content_type = "application/json; charset=utf-8";
-    r.body = "{\"table\":" + json_string(q.info.name) + ",\"rows\":" + (rendered.empty() ? "[]" : rendered) + ",\"next\":";
+    r.body =
+        "{\"table\":" + json_string(q.info.name) + ",\"rows\":" + (rendered.empty() ? "[]" : rendered) + ",\"next\":";
     if (page.truncated()) {
       auto next = base;
       next.emplace_back("_after", page.last_key_json());
-      r.body += json_string(page.last_key_json()) + ",\"next_url\":" +
-                json_string("/api/tables/" + url_encode(q.info.name) + query_string(next));
+      r.body += json_string(page.last_key_json()) +
+                ",\"next_url\":" + json_string("/api/tables/" + url_encode(q.info.name) + query_string(next));
     } else {
       r.body += "null,\"next_url\":null";
     }
@@ -274,9 +281,9 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
   for (const auto& c : q.info.columns) {
     const std::string id = "filter-" + c.name;
     const std::string* v = req.param(c.name);
-    html += "<div class=\"field\"><label for=\"" + esc(id) + "\">" + esc(c.name) + "</label><input type=\"text\" id=\"" +
-            esc(id) + "\" name=\"" + esc(c.name) + "\" value=\"" + esc(v ? *v : "") + "\"" +
-            (numeric(c) ? " inputmode=\"decimal\"" : "") + "></div>";
+    html += "<div class=\"field\"><label for=\"" + esc(id) + "\">" + esc(c.name) +
+            "</label><input type=\"text\" id=\"" + esc(id) + "\" name=\"" + esc(c.name) + "\" value=\"" +
+            esc(v ? *v : "") + "\"" + (numeric(c) ? " inputmode=\"decimal\"" : "") + "></div>";
   }
   html += "</div><button type=\"submit\">Filter</button> <a href=\"/tables/" + esc(url_encode(q.info.name)) +
           "\">clear</a></fieldset></form>\n";
@@ -288,11 +295,13 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
   to.caption = "Rows of " + q.info.name;
   append_result_table(html, result, to);
   html += "<nav class=\"pager\" aria-label=\"pages\">";
-  if (!first_page) html += "<a href=\"/tables/" + esc(url_encode(q.info.name)) + esc(query_string(base)) + "\">first page</a> ";
+  if (!first_page)
+    html += "<a href=\"/tables/" + esc(url_encode(q.info.name)) + esc(query_string(base)) + "\">first page</a> ";
   if (page.truncated()) {
     auto next = base;
     next.emplace_back("_after", page.last_key_json());
-    html += "<a rel=\"next\" href=\"/tables/" + esc(url_encode(q.info.name)) + esc(query_string(next)) + "\">next page</a>";
+    html +=
+        "<a rel=\"next\" href=\"/tables/" + esc(url_encode(q.info.name)) + esc(query_string(next)) + "\">next page</a>";
   }
   html += "</nav>\n<nav class=\"downloads\" aria-label=\"downloads\"><h2>Download the filtered rows</h2><ul>";
   const std::string qs = query_string(q.filters);

@@ -82,10 +82,9 @@ Response text_page(Context& ctx, const Request&, std::string_view line_text) {
     st.bind_int64(1, static_cast<std::int64_t>(line));
     while (st.step()) {
       html += "<aside class=\"correction\"><h2>Corrected</h2><p><span class=\"verbatim\">The text says <q>" +
-              esc(st.column_text(3)) + "</q></span>; <span class=\"corrected\">stored as <q>" +
-              esc(st.column_text(4)) + "</q></span> in <code>" + esc(st.column_text(0)) + "." +
-              esc(st.column_text(2)) + "</code> (row <code>" + esc(st.column_text(1)) + "</code>).</p><p class=\"why\">" +
-              esc(st.column_text(5)) + "</p></aside>\n";
+              esc(st.column_text(3)) + "</q></span>; <span class=\"corrected\">stored as <q>" + esc(st.column_text(4)) +
+              "</q></span> in <code>" + esc(st.column_text(0)) + "." + esc(st.column_text(2)) + "</code> (row <code>" +
+              esc(st.column_text(1)) + "</code>).</p><p class=\"why\">" + esc(st.column_text(5)) + "</p></aside>\n";
     }
   }
 
@@ -94,7 +93,8 @@ Response text_page(Context& ctx, const Request&, std::string_view line_text) {
   html += "<nav class=\"pager\" aria-label=\"more of the text\">";
   if (first > 1) {
     const auto prev = first > kContext + 1 ? first - kContext - 1 : 1;
-    html += "<a rel=\"prev\" href=\"/text/" + std::to_string(prev) + "#L" + std::to_string(prev) + "\">earlier lines</a> ";
+    html +=
+        "<a rel=\"prev\" href=\"/text/" + std::to_string(prev) + "#L" + std::to_string(prev) + "\">earlier lines</a> ";
   }
   if (last < lines.size()) {
     const auto next = std::min<std::uint64_t>(lines.size(), last + kContext + 1);

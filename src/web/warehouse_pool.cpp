@@ -9,7 +9,7 @@
 namespace aigc::web {
 
 std::optional<FileId> file_id(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   return FileId{st.st_dev, st.st_ino};
 }
