@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <ostream>
+#include <streambuf>
 #include <thread>
 
 #include "base/error.h"
@@ -46,6 +49,35 @@ std::string decode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
+/// A buffered stream onto an httplib DataSink; a failed write (the client
+/// went away) throws, which stops the producer.
+class SinkBuffer : public std::streambuf {
+ public:
+  explicit SinkBuffer(httplib::DataSink& sink) : sink_(sink) { setp(buffer_, buffer_ + sizeof buffer_); }
+  ~SinkBuffer() override = default;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!flush_buffer()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return flush_buffer() ? 0 : -1; }
+
+ private:
+  bool flush_buffer() {
+    const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+    if (n && !sink_.write(pbase(), n)) return false;
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return true;
+  }
+  httplib::DataSink& sink_;
+  char buffer_[64 * 1024];
+};
+
 }  // namespace
 
 Request parse_target(std::string method, std::string target) {
@@ -86,6 +118,23 @@ struct HttpServer::Impl {
     for (auto& [k, v] : r.headers) res.set_header(k, v);
     if (options.cors && req.path.rfind("/api/", 0) == 0) res.set_header("Access-Control-Allow-Origin", "*");
     if (r.status == 405) res.set_header("Allow", "GET, HEAD");
+    if (r.stream) {
+      auto produce = std::make_shared<std::function<void(std::ostream&)>>(std::move(r.stream));
+      res.set_chunked_content_provider(r.content_type, [produce](std::size_t, httplib::DataSink& sink) {
+        try {
+          auto buffer = std::make_unique<SinkBuffer>(sink);
+          std::ostream out(buffer.get());
+          out.exceptions(std::ios::badbit);
+          (*produce)(out);
+          out.flush();
+        } catch (...) {
+          return false;  // httplib closes the connection: the transfer ends incomplete
+        }
+        sink.done();
+        return true;
+      });
+      return;
+    }
     res.set_content(std::move(r.body), r.content_type.c_str());
   }
 };
