@@ -163,10 +163,38 @@ HttpServer::HttpServer(Site& site, ServerOptions options) : impl_(std::make_uniq
     impl->listen_fd.store(fd);
   });
   svr.set_pre_routing_handler([impl](const httplib::Request& hreq, httplib::Response& res) {
-    const Request req = parse_target(hreq.method, hreq.target);
+    // Other methods go on to httplib's routing, which reads (and limits) their
+    // body before the 405 handlers below answer: an unread body would be
+    // parsed as the next request on the connection.
+    if (hreq.method != "GET" && hreq.method != "HEAD") return httplib::Server::HandlerResponse::Unhandled;
+    // cpp-httplib 0.11 answers a Range header by building a multipart body
+    // in memory, one full copy per range, however many (a memory exhaustion
+    // from one request, and other bytes than `aigc export` writes): ranges
+    // are not offered, and asked ones ignored. The request object is httplib's
+    // own, writable, passed here as const.
+    const_cast<httplib::Request&>(hreq).ranges.clear();
+    res.set_header("Accept-Ranges", "none");
+    Request req = parse_target(hreq.method, hreq.target);
+    if (hreq.has_header("Transfer-Encoding") ||
+        (!hreq.get_header_value("Content-Length").empty() && hreq.get_header_value("Content-Length") != "0")) {
+      // httplib does not read a GET's body; answer, and ask the client to close.
+      res.set_header("Connection", "close");
+      impl->fill(req, res,
+                 error_response(400, "a GET or HEAD request carries no body", "", req.path.rfind("/api/", 0) == 0));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     impl->fill(req, res, impl->site.handle(req));
     return httplib::Server::HandlerResponse::Handled;
   });
+  auto refuse_method = [impl](const httplib::Request& hreq, httplib::Response& res) {
+    Request req = parse_target(hreq.method, hreq.target);
+    impl->fill(req, res, impl->site.handle(req));  // 405, JSON under /api/
+  };
+  svr.Post(".*", refuse_method);
+  svr.Put(".*", refuse_method);
+  svr.Patch(".*", refuse_method);
+  svr.Delete(".*", refuse_method);
+  svr.Options(".*", refuse_method);
   // What httplib answers itself (a malformed request, a target or body too
   // large): the same JSON or page as any other error.
   svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& hreq, httplib::Response& res) {
