@@ -83,6 +83,14 @@ class SinkBuffer : public std::streambuf {
 Request parse_target(std::string method, std::string target) {
   Request r;
   r.method = std::move(method);
+  // The absolute form (GET http://host:port/path HTTP/1.1) names the same resource (RFC 9112 3.2.2).
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() > scheme.size() && target.compare(0, scheme.size(), scheme) == 0) {
+      const auto slash = target.find('/', scheme.size());
+      target = slash == std::string::npos ? "/" : target.substr(slash);
+      break;
+    }
+  }
   const auto q = target.find('?');
   r.path = decode(std::string_view(target).substr(0, q), false);
   if (q != std::string::npos) {
@@ -221,10 +229,12 @@ int HttpServer::bind() {
   int port = o.port;
   if (port == 0) {
     port = impl_->server.bind_to_any_port(o.host);
-    if (port < 0) throw UsageError("cannot listen on " + o.host + ": no free port");
+    if (port < 0)
+      throw UsageError("cannot listen on " + o.host + ": not an address of this computer (or no free port)");
   } else if (!impl_->server.bind_to_port(o.host, port)) {
     throw UsageError("cannot listen on " + o.host + ":" + std::to_string(port) +
-                     " (is another server using the port? --port 0 picks a free one)");
+                     ": the port is taken (another server? --port 0 picks a free one) or " + o.host +
+                     " is not an address of this computer");
   }
   // httplib listens with a backlog of 5: 64 clients connecting at once would
   // see dropped SYNs and one-second retries. listen() again widens it.
