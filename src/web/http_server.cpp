@@ -18,6 +18,8 @@ namespace aigc::web {
 namespace {
 
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;  ///< a GET has no body; anything larger is refused (413)
+constexpr std::size_t kMaxHeaders = 100;          ///< browsers send about 20
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 constexpr const char* kPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
@@ -183,12 +185,30 @@ HttpServer::HttpServer(Site& site, ServerOptions options) : impl_(std::make_uniq
     const_cast<httplib::Request&>(hreq).ranges.clear();
     res.set_header("Accept-Ranges", "none");
     Request req = parse_target(hreq.method, hreq.target);
-    if (hreq.has_header("Transfer-Encoding") ||
-        (!hreq.get_header_value("Content-Length").empty() && hreq.get_header_value("Content-Length") != "0")) {
-      // httplib does not read a GET's body; answer, and ask the client to close.
+    const bool json = req.path.rfind("/api/", 0) == 0;
+    // httplib limits each header line, not how many there are.
+    std::size_t header_bytes = 0;
+    for (const auto& [k, v] : hreq.headers) header_bytes += k.size() + v.size() + 4;
+    if (hreq.headers.size() > kMaxHeaders || header_bytes > kMaxHeaderBytes) {
+      res.set_header("Connection", "close");
+      res.status = 431;
+      impl->fill(req, res,
+                 error_response(431,
+                                "too many request headers: at most " + std::to_string(kMaxHeaders) + " and " +
+                                    std::to_string(kMaxHeaderBytes / 1024) + " KiB",
+                                "", json));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const std::string length = hreq.get_header_value("Content-Length");
+    if (hreq.has_header("Transfer-Encoding") || (!length.empty() && length != "0")) {
+      // httplib does not read a GET's body: answer, and ask the client to close.
+      const bool numeric = !length.empty() && length.size() <= 9 &&
+                           std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool too_large = hreq.has_header("Transfer-Encoding") || !numeric || std::stoul(length) > kMaxBodyBytes;
       res.set_header("Connection", "close");
       impl->fill(req, res,
-                 error_response(400, "a GET or HEAD request carries no body", "", req.path.rfind("/api/", 0) == 0));
+                 too_large ? error_response(413, "the request is too large: a GET carries no body", "", json)
+                           : error_response(400, "a GET or HEAD request carries no body", "", json));
       return httplib::Server::HandlerResponse::Handled;
     }
     impl->fill(req, res, impl->site.handle(req));
