@@ -278,7 +278,7 @@ Response saved_query(Context& ctx, const Request& req, std::string_view name, st
     html += "</ul></nav>\n";
     r.cacheable = true;
   }
-  html += "<h2>SQL</h2>\n<pre id=\"sql\">" + esc(query->sql) + "</pre>\n";
+  html += "<h2>SQL</h2>\n<pre id=\"sql\" tabindex=\"0\" aria-label=\"the query's SQL\">" + esc(query->sql) + "</pre>\n";
   html += page_end();
   r.body = std::move(html);
   return r;
