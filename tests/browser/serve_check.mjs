@@ -45,6 +45,9 @@ fs.mkdirSync(shotDir, { recursive: true });
 const db = path.join(work, "aigc.db");
 const env = { ...process.env, HOME: work, AIGC_DB: db };
 delete env.AIGC_QUERIES;  // the embedded queries
+// A workbook records when it was written; with one fixed time for the server
+// and for `aigc export`, the same data must give the same bytes.
+env.SOURCE_DATE_EPOCH = String(Math.floor(Date.now() / 1000));
 
 let server = null;
 let browser = null;
@@ -422,7 +425,8 @@ async function checkProvenance(page) {
       classes: el.className,
       inView: r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight,
       top: r.top,
-      headings: [...document.querySelectorAll("h1, h2")].map((h) => h.textContent).join(" / "),
+      // The page's heading, and what stands with it before the text.
+      headings: [...document.querySelectorAll("h1, h1 + p, .section-name")].map((h) => h.textContent).join(" / "),
       lines: document.querySelectorAll("span.line").length,
       highlighted: document.querySelectorAll("span.line.hl").length,
       correction: [...document.querySelectorAll("aside.correction")].map((a) => a.textContent).join(" ") || null,
