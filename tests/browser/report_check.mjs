@@ -24,7 +24,7 @@ import { arg, checklist, closeBrowser, launch, removeDir, requireBrowser, watchC
 const TIMEOUT_MS = 60_000;
 const EXPECTED_CHARTS = ["api_prices_normalised", "yuyan_vs_humans", "industry_quadrants", "price_spread"];
 
-const aigc = arg("--aigc");
+const aigc = arg("--aigc") && path.resolve(arg("--aigc"));  // it runs from a temporary directory
 if (!aigc) {
   console.error("usage: node report_check.mjs --aigc PATH [--screenshots DIR]");
   process.exit(2);

@@ -30,7 +30,7 @@ const TIMEOUT_MS = 180_000;
 const SERVER_START_MS = 20_000;
 const NAV_TIMEOUT_MS = 20_000;
 
-const aigc = arg("--aigc");
+const aigc = arg("--aigc") && path.resolve(arg("--aigc"));  // it runs from a temporary directory
 if (!aigc) {
   console.error("usage: node serve_check.mjs --aigc PATH [--screenshots DIR]");
   process.exit(2);
@@ -202,7 +202,7 @@ const PAGE_TYPES = [
   { name: "home", url: "/", expect: 'a[href^="/queries/"], a[href^="/tables/"]' },
   { name: "query", url: "/queries/api_prices", expect: "#result td, #sql, nav.downloads a" },
   { name: "chart", url: "/queries/yuyan_vs_humans", expect: "figure.chart svg, #result td" },
-  { name: "text", url: "/text/514#L514", expect: "#L514.line.hl" },
+  { name: "text", url: "/text/514", expect: "#L514.line.hl, aside.correction" },
   { name: "table", url: "/tables/firm", expect: "#rows td, form#filters" },
   { name: "sql", url: "/sql?q=select%201", expect: "form#sql-form textarea[name=q], #result td" },
 ];
@@ -318,6 +318,29 @@ async function checkForm(page) {
   }));
   check(currency.invalid === "true" && currency.error.length > 0,
         `/queries/${name}?currency=EUR: no error beside #param-currency: ${JSON.stringify(currency)}`);
+}
+
+/// NULL, the empty string, numbers and text look different in a result:
+/// td.null says NULL in another style, td.empty is empty, td.num is aligned
+/// right. On the SQL page (one row of each) and a saved query with a NULL.
+async function checkCells(page) {
+  const url = "/sql?q=" + encodeURIComponent("select NULL AS a_null, '' AS an_empty, 1.5 AS a_number, 'text' AS a_text");
+  await visit(page, url);
+  const cells = await page.$$eval("#result td", (tds) => tds.map((td) => {
+    const style = getComputedStyle(td);
+    return { cls: td.className, text: td.textContent, look: [style.color, style.fontStyle, style.backgroundColor].join(" "),
+             align: style.textAlign };
+  }));
+  if (!check(cells.length === 4, `${url}: ${cells.length} cells, expected 4`)) return;
+  const [nothing, empty, number, word] = cells;
+  check(nothing.cls.split(" ").includes("null") && nothing.text.trim() === "NULL",
+        `${url}: NULL is not <td class="null">NULL</td>: ${JSON.stringify(nothing)}`);
+  check(empty.cls.split(" ").includes("empty") && empty.text === "", `${url}: '' is not <td class="empty"></td>: ${JSON.stringify(empty)}`);
+  check(nothing.look !== word.look, `${url}: NULL looks like text (${nothing.look})`);
+  check(number.cls.split(" ").includes("num") && number.align === "right",
+        `${url}: 1.5 is not a right-aligned td.num: ${JSON.stringify(number)}`);
+  await visit(page, "/queries/api_prices_normalised");
+  check(await page.$("#result td.null") !== null, "/queries/api_prices_normalised: no td.null for the NULL vendor");
 }
 
 /// The header of #result whose link sorts by `column`, and that column's
@@ -517,6 +540,7 @@ async function main() {
 
   await checkPageTypes(page);
   await checkForm(page);
+  await checkCells(page);
   await checkSorting(page, true);
   await checkSorting(page, false);
   await checkProvenance(page);
