@@ -1,6 +1,7 @@
 #include "web/html.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "base/version.h"
 #include "report/markup.h"
@@ -35,6 +36,15 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
     out += url_encode(v);
   }
   return out;
+}
+
+std::string attachment(std::string_view name, std::string_view ext) {
+  std::string ascii;
+  for (unsigned char c : name)
+    ascii += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
+  if (ascii.empty()) ascii = "download";
+  const std::string e(ext);
+  return "attachment; filename=\"" + ascii + "." + e + "\"; filename*=UTF-8''" + url_encode(name) + "." + e;
 }
 
 std::string page_start(std::string_view title, const std::vector<Crumb>& trail) {

@@ -118,8 +118,7 @@ Response download(Session& session, const SavedQuery& query, const Request& req,
   Response r;
   r.content_type = content_type_for(format);
   r.body = std::move(out).str();
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"" + query.name + "." + std::string(format) + "\"");
+  r.headers.emplace_back("Content-Disposition", attachment(query.name, format));
   r.cacheable = true;
   return r;
 }

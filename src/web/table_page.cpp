@@ -224,25 +224,37 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
   auto session = ctx.pool.acquire();
   const bool download = !format.empty() && format != "api";
   TableQuery q = plan(session->handle(), name, req, !download);
-  Statement st(session->handle(), q.sql);
-  for (std::size_t i = 0; i < q.values.size(); ++i) bind(st, static_cast<int>(i + 1), q.values[i]);
-  SqliteCursor cursor(st.get());
   Response r;
-  r.cacheable = true;
 
   if (download) {
-    std::ostringstream out;
+    // Every filtered row, however many: streamed as it is read, not held.
     RenderOptions ro;
     ro.format = format == "md" ? Format::markdown : parse_format(format);
     const std::string* bom = req.param("_bom");
     ro.bom = format == "csv" && bom && !bom->empty() && *bom != "0";
-    run_guarded(*session, [&] { render(cursor, out, ro); });
+    struct Download {
+      WarehousePool::Lease session;
+      TableQuery query;
+      RenderOptions render;
+    };
+    auto state = std::make_shared<Download>(Download{std::move(session), std::move(q), ro});
     r.content_type = content_type_for(format);
-    r.body = std::move(out).str();
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + std::string(name) + "." + std::string(format) + "\"");
+    r.headers.emplace_back("Content-Disposition", attachment(state->query.info.name, format));
+    r.stream = [state](std::ostream& out) {
+      Session& s = *state->session;
+      Statement st(s.handle(), state->query.sql);
+      for (std::size_t i = 0; i < state->query.values.size(); ++i)
+        bind(st, static_cast<int>(i + 1), state->query.values[i]);
+      SqliteCursor cursor(st.get());
+      run_guarded(s, [&] { render(cursor, out, state->render); });
+    };
     return r;
   }
+
+  Statement st(session->handle(), q.sql);
+  for (std::size_t i = 0; i < q.values.size(); ++i) bind(st, static_cast<int>(i + 1), q.values[i]);
+  SqliteCursor cursor(st.get());
+  r.cacheable = true;
 
   const std::uint64_t size = page_size(req);
   LimitedCursor page(cursor, size, q.key_columns);

@@ -44,6 +44,10 @@ WarehousePool::Lease::~Lease() {
 }
 
 void WarehousePool::give_back(std::unique_ptr<Session> session) noexcept {
+  // No transaction outlives its request: an open one would hold a lock that
+  // blocks every writer (aigc load) until the server stops.
+  if (!sqlite3_get_autocommit(session->handle()))
+    sqlite3_exec(session->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   {
     std::lock_guard lock(free_mutex_);
     free_.push_back(std::move(session));
