@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -608,6 +609,71 @@ TEST_CASE("serve: every page and API endpoint answers 200 with its content type 
   check_security_headers(head);
 }
 
+TEST_CASE("serve: pages hold what the contract names: provenance links, the highlighted line, NULL, sorting") {
+  Warehouse w;
+  ServeProcess s(w.db, {});
+  // A source_line cell links to the report's text at that line.
+  const auto q = s.get("/queries/api_prices");
+  INFO(q.describe());
+  REQUIRE(q.status == 200);
+  static const std::regex source_link(R"re(<a class="source" href="/text/([0-9]+)#L([0-9]+)")re");
+  std::smatch m;
+  REQUIRE(std::regex_search(q.body, m, source_link));
+  CHECK(m[1] == m[2]);
+  // NULL and numbers are marked.
+  const auto normalised = s.get("/queries/api_prices_normalised");
+  CHECK(contains(normalised.body, "<td class=\"null\">NULL</td>"));
+  CHECK(contains(normalised.body, "<td class=\"num\">"));
+  // Sorting: the header says so, and the order follows.
+  for (const bool desc : {false, true}) {
+    CAPTURE(desc);
+    const auto sorted = s.get(std::string("/queries/api_prices?_sort=price") + (desc ? "&_desc=1" : ""));
+    INFO(sorted.describe());
+    CHECK(sorted.status == 200);
+    CHECK(contains(sorted.body, desc ? "aria-sort=\"descending\"" : "aria-sort=\"ascending\""));
+    CHECK(contains(sorted.body, "_sort=price"));
+  }
+
+  // The text page: the line highlighted, 15 lines either side, its section
+  // named, and a correction beside the verbatim text.
+  SQLite::Database d(w.db.string(), SQLite::OPEN_READONLY);
+  const long long line = d.execAndGet("SELECT min(source_line) FROM correction WHERE source_line > 20").getInt64();
+  const std::string section =
+      d.execAndGet("SELECT title FROM report_section WHERE start_line <= " + std::to_string(line) +
+                   " ORDER BY start_line DESC LIMIT 1")
+          .getString();
+  const std::string verbatim =
+      d.execAndGet("SELECT verbatim FROM correction WHERE source_line = " + std::to_string(line) + " LIMIT 1")
+          .getString();
+  const auto t = s.get("/text/" + std::to_string(line));
+  INFO(t.describe());
+  REQUIRE(t.status == 200);
+  const auto has_line = [&](long long n) { return contains(t.body, "id=\"L" + std::to_string(n) + "\""); };
+  CHECK(has_line(line - 15));
+  CHECK(has_line(line + 15));
+  CHECK_FALSE(has_line(line - 16));
+  CHECK_FALSE(has_line(line + 16));
+  static const std::regex highlighted(
+      R"re(<span class="line hl" id="L([0-9]+)"|<span id="L([0-9]+)" class="line hl")re");
+  std::vector<std::string> hl;
+  for (auto it = std::sregex_iterator(t.body.begin(), t.body.end(), highlighted); it != std::sregex_iterator(); ++it)
+    hl.push_back((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
+  CHECK(hl == std::vector<std::string>{std::to_string(line)});
+  CHECK(contains(t.body, section));
+  CHECK(contains(t.body, "<aside class=\"correction\""));
+  CHECK(contains(t.body, verbatim));
+  // The first and last lines of the text have no neighbours beyond the ends.
+  const long long last = d.execAndGet("SELECT max(last_line) FROM text_line").getInt64();
+  const auto first_page = s.get("/text/1");
+  CHECK(first_page.status == 200);
+  CHECK(contains(first_page.body, "id=\"L1\""));
+  CHECK_FALSE(contains(first_page.body, "id=\"L0\""));
+  const auto last_page = s.get("/text/" + std::to_string(last));
+  CHECK(last_page.status == 200);
+  CHECK(contains(last_page.body, "id=\"L" + std::to_string(last) + "\""));
+  CHECK_FALSE(contains(last_page.body, "id=\"L" + std::to_string(last + 1) + "\""));
+}
+
 TEST_CASE("serve: /api/queries lists every saved query with its typed parameters") {
   Warehouse w;
   ServeProcess s(w.db, {});
@@ -748,6 +814,11 @@ TEST_CASE("serve: keyset pagination visits every row exactly once, in the API an
     }
     CHECK(seen == expected);
     CHECK(pages == static_cast<int>((expected.size() + 6) / 7));
+    // The download holds every filtered row, not one page: JSON Lines, one a line.
+    const auto jsonl = s.get("/tables/" + c.table + ".jsonl" + (c.filter.empty() ? "" : "?" + c.filter));
+    INFO(jsonl.describe());
+    CHECK(jsonl.status == 200);
+    CHECK(static_cast<std::size_t>(std::count(jsonl.body.begin(), jsonl.body.end(), '\n')) == expected.size());
   }
 
   // The page: following rel="next" links from /tables/firm reaches every row
@@ -776,6 +847,60 @@ TEST_CASE("serve: keyset pagination visits every row exactly once, in the API an
   }
   CHECK(rows == firms);
   CHECK(pages == (firms + 9) / 10);
+}
+
+TEST_CASE("serve: imported tables: odd names are escaped, and keyset pagination by rowid visits every row once") {
+  Warehouse w;
+  const auto csv = w.dir / "odd.csv";
+  std::string text = "id,\"a \"\"q\"\" b\",<script>x</script>,名前,&x=1\n";
+  for (int i = 1; i <= 25; ++i) text += std::to_string(i) + ",\"he said \"\"hi\"\"\",<b>bold</b>,東京,z\n";
+  test::write_file(csv, text);
+  // Columns that take the names SQLite gives the rowid: the key must still
+  // be the rowid, not those columns (the same value on every row here).
+  const auto shadow = w.dir / "shadow.csv";
+  std::string shadowing = "rowid,_rowid_,oid,v\n";
+  for (int i = 1; i <= 25; ++i) shadowing += "7,7,7,v" + std::to_string(i) + "\n";
+  test::write_file(shadow, shadowing);
+  for (const auto& [file, name] : std::vector<std::pair<test::fs::path, std::string>>{
+           {csv, "odd name\"<x>"}, {csv, "odd/../name"}, {csv, "表"}, {shadow, "shadow_one"}, {shadow, "shadow"}}) {
+    auto r = test::run_aigc({"--db", w.db.string(), "import", file.string(), "--as", name});
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+  }
+  {  // shadow_one: only the column rowid
+    SQLite::Database d(w.db.string(), SQLite::OPEN_READWRITE);
+    d.exec("ALTER TABLE shadow_one DROP COLUMN _rowid_; ALTER TABLE shadow_one DROP COLUMN oid");
+  }
+  ServeProcess s(w.db, {});
+  for (const std::string& target :
+       std::vector<std::string>{"/", "/tables", "/tables/" + pct("odd name\"<x>"), "/tables/" + pct("odd/../name"),
+                                "/tables/" + pct("表"), "/sql?q=" + pct("SELECT * FROM \"odd name\"\"<x>\"")}) {
+    CAPTURE(target);
+    const auto r = s.get(target);
+    INFO(r.describe());
+    CHECK(r.status == 200);
+    CHECK_FALSE(contains(r.body, "<x>"));
+    CHECK_FALSE(contains(r.body, "<script>x"));
+    CHECK_FALSE(contains(r.body, "<b>bold"));
+  }
+  for (const std::string table : {"odd/../name", "shadow_one", "shadow"}) {
+    CAPTURE(table);
+    std::set<std::string> seen;
+    std::size_t rows = 0;
+    std::string after;
+    for (int pages = 0; pages < 10; ++pages) {
+      const Json page =
+          json_ok(s.get("/api/tables/" + pct(table) + "?_size=10" + (after.empty() ? "" : "&_after=" + pct(after))));
+      for (const auto& row : page["rows"].items) {
+        ++rows;
+        seen.insert(canon(row));
+      }
+      if (page["next"].is_null()) break;
+      after = next_key(page["next"]);
+    }
+    CHECK(rows == 25);
+    CHECK(seen.size() == 25);
+  }
 }
 
 TEST_CASE("serve: the SQL endpoints cap rows at --max-rows and say so") {
@@ -1515,6 +1640,9 @@ TEST_CASE("serve: a load in another process never shows a half-loaded table; a r
     after = next_key(page["next"]);
   }
   CHECK(walked == before + added);
+  const auto jsonl = s.get("/tables/pricing.jsonl");
+  CHECK(jsonl.status == 200);
+  CHECK(std::count(jsonl.body.begin(), jsonl.body.end(), '\n') == before + added);
 
   // `aigc build` replaces the file (a new one renamed over it, the rows
   // users loaded carried over): the server serves the new file, whose
