@@ -587,6 +587,12 @@ TEST_CASE("serve: every page and API endpoint answers 200 with its content type 
     CHECK(contains(r.content_type(), p.type));
     for (const auto& part : p.holds) CHECK(contains(r.body, part));
     check_security_headers(r);
+    // HEAD: the same status and length, no body.
+    const auto head = s.head(p.target);
+    INFO(head.describe());
+    CHECK(head.status == 200);
+    CHECK(head.header("content-length") == std::optional<std::string>(std::to_string(r.body.size())));
+    check_security_headers(head);
   }
 
   // The table browser's JSON holds real rows; the SQL API computes.
