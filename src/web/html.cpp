@@ -1,6 +1,7 @@
 #include "web/html.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "base/version.h"
 #include "report/markup.h"
@@ -37,13 +38,22 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
+std::string attachment(std::string_view name, std::string_view ext) {
+  std::string ascii;
+  for (unsigned char c : name)
+    ascii += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
+  if (ascii.empty()) ascii = "download";
+  const std::string e(ext);
+  return "attachment; filename=\"" + ascii + "." + e + "\"; filename*=UTF-8''" + url_encode(name) + "." + e;
+}
+
 std::string page_start(std::string_view title, const std::vector<Crumb>& trail) {
   std::string html;
   html.reserve(4096);
   html += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   html += esc(title);
-  html += " · aigc</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
+  html += " · aigc</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
   html += "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n";
   html += "<header class=\"site\"><a class=\"home\" href=\"/\">aigc</a> <span>AIGC场景应用展望研究报告 · 2023</span>";
   html +=

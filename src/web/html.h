@@ -21,6 +21,11 @@ std::string url_encode(std::string_view text);
 /// "?a=1&b=x" from pairs (empty when there are none), values encoded.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
 
+/// A Content-Disposition header value for downloading `name`.`ext`: an
+/// ASCII filename (other bytes, quotes and controls become _) and the exact
+/// UTF-8 name as filename* (RFC 6266), so no name can break the header.
+std::string attachment(std::string_view name, std::string_view ext);
+
 /// One link in the trail above a page's title: {label, href}; the last has no href.
 struct Crumb {
   std::string label;

@@ -3,6 +3,8 @@
 /// response they build. The handlers never touch the HTTP library (only
 /// http_server.cpp does), so they run in-process in tests, and the core
 /// below them knows nothing of HTTP at all.
+#include <functional>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,6 +36,12 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   /// Whether the same request gives the same response until the data changes.
   bool cacheable = false;
+  /// Set for a body too large to hold (a table's rows as a file): writes the
+  /// body as it is produced, sent chunked; `body` is then empty. Runs after
+  /// the status is sent, so it may only fail by throwing, which cuts the
+  /// transfer short (the client sees an incomplete response, never a
+  /// complete-looking wrong one).
+  std::function<void(std::ostream&)> stream;
 };
 
 /// A request that cannot be answered as asked: `status` is the HTTP status
