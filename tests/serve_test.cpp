@@ -591,7 +591,8 @@ TEST_CASE("serve: every page and API endpoint answers 200 with its content type 
     const auto head = s.head(p.target);
     INFO(head.describe());
     CHECK(head.status == 200);
-    CHECK(head.header("content-length") == std::optional<std::string>(std::to_string(r.body.size())));
+    if (r.header("content-length"))  // a streamed download has none
+      CHECK(head.header("content-length") == std::optional<std::string>(std::to_string(r.body.size())));
     check_security_headers(head);
   }
 
@@ -889,20 +890,34 @@ TEST_CASE("serve: imported tables: odd names are escaped, and keyset pagination 
     CHECK_FALSE(contains(r.body, "<script>x"));
     CHECK_FALSE(contains(r.body, "<b>bold"));
   }
+  // Every row once; or, where SQL cannot name the rowid (all three of its
+  // names taken by columns), a 400 that says so: never some rows silently.
   for (const std::string table : {"odd/../name", "shadow_one", "shadow"}) {
     CAPTURE(table);
     std::set<std::string> seen;
     std::size_t rows = 0;
     std::string after;
+    bool refused = false;
     for (int pages = 0; pages < 10; ++pages) {
-      const Json page =
-          json_ok(s.get("/api/tables/" + pct(table) + "?_size=10" + (after.empty() ? "" : "&_after=" + pct(after))));
+      const auto r = s.get("/api/tables/" + pct(table) + "?_size=10" + (after.empty() ? "" : "&_after=" + pct(after)));
+      if (table == "shadow" && pages == 0 && r.status == 400) {
+        check_json_error(r, 400);
+        refused = true;
+        break;
+      }
+      const Json page = json_ok(r);
       for (const auto& row : page["rows"].items) {
         ++rows;
         seen.insert(canon(row));
       }
       if (page["next"].is_null()) break;
       after = next_key(page["next"]);
+    }
+    if (refused) {
+      const auto html = s.get("/tables/shadow");
+      INFO(html.describe());
+      CHECK(html.status == 400);
+      continue;
     }
     CHECK(rows == 25);
     CHECK(seen.size() == 25);
@@ -1309,7 +1324,8 @@ TEST_CASE("serve: no request target reaches outside what is served") {
     INFO(r.describe().substr(0, 3000));
     CHECK(r.status < 500);
     CHECK_FALSE(contains(r.body, "root:"));
-    if (r.status == 200) CHECK(r.body == css);  // the stylesheet, named another way
+    // Absolute-form names a path of this server: the stylesheet or a page of ours.
+    if (r.status == 200) CHECK((r.body == css || r.body.rfind("<!DOCTYPE html>", 0) == 0));
     if (r.status != 0) check_security_headers(r);
   }
   // Request lines a client would not send.
