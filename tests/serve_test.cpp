@@ -934,6 +934,21 @@ TEST_CASE("serve: the SQL endpoints cap rows at --max-rows and say so") {
   const Json small = json_ok(s.get("/api/sql?q=" + pct("SELECT 1 AS x UNION ALL SELECT 2")));
   CHECK(small["rows"].items.size() == 2);
   CHECK_FALSE(small["truncated"].b);
+  // Rows are capped in bytes too: 500 rows of 100 KB stop at 32 MiB, so one
+  // request cannot make the server build gigabytes.
+  const std::string wide =
+      pct("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 500) "
+          "SELECT printf('%.*c', 100000, 'x') AS s FROM c");
+  ServeProcess roomy(w.db, {});
+  const auto big = roomy.get("/api/sql?q=" + wide, 60s);
+  CHECK(big.body.size() < (40u << 20));
+  const Json capped = json_ok(big);
+  CHECK(capped["truncated"].b);
+  CHECK(capped["rows"].items.size() < 500);
+  CHECK(capped["rows"].items.size() > 100);
+  const auto big_page = roomy.get("/sql?q=" + wide, 60s);
+  CHECK(big_page.status == 200);
+  CHECK(big_page.body.size() < (40u << 20));
   const auto page = s.get("/sql?q=" + q);
   INFO(page.describe());
   CHECK(page.status == 200);
@@ -1602,6 +1617,33 @@ TEST_CASE("serve: 8 clients x 50 requests at once are all answered, each with th
   INFO((failures.empty() ? std::string() : failures.front()));
   CHECK(failures.empty());
   CHECK(ok == 400);
+}
+
+TEST_CASE("serve: more slow requests than pooled connections: each is answered (504, or 503 busy), never a 500") {
+  Warehouse w;
+  ServeProcess s(w.db, {"--timeout", "1"});
+  std::mutex m;
+  std::vector<HttpResponse> slow;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&] {
+      auto r = s.get("/api/sql?q=" + pct(kEndless), 30s);
+      std::lock_guard lock(m);
+      slow.push_back(std::move(r));
+    });
+  std::this_thread::sleep_for(200ms);
+  // A quick request meanwhile waits for a connection, or is told the server is busy.
+  const auto quick = s.get("/api/sql?q=" + pct("SELECT 1 AS one"), 30s);
+  for (auto& t : threads) t.join();
+  INFO(quick.describe());
+  CHECK((quick.status == 200 || quick.status == 503));
+  if (quick.status == 503) check_json_error(quick, 503);
+  for (const auto& r : slow) {
+    INFO(r.describe());
+    CHECK((r.status == 504 || r.status == 503));
+    check_json_error(r, r.status);
+  }
+  CHECK(json_ok(s.get("/api/sql?q=" + pct("SELECT 1 AS one")))["rows"].items.size() == 1);
 }
 
 // ------------------------------------------------------------ the file changes under it
