@@ -44,6 +44,25 @@ mkdir -p "$HOME"
 "$root/usr/bin/aigc" run vendor_table --format csv | grep -q '^百度,' || fail "the packaged binary does not run vendor_table"
 echo "ok    the packaged binary builds its warehouse and runs a saved query"
 
+# aigc serve executes aigc-serve from ../lib/aigc/: the package must ship it there.
+[ -x "$root/usr/lib/aigc/aigc-serve" ] || fail "the package lacks usr/lib/aigc/aigc-serve"
+"$root/usr/bin/aigc" serve --port 0 2>"$work/serve.err" &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$work/serve.err" | head -1 || true)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || fail "the packaged aigc serve did not start: $(cat "$work/serve.err")"
+python3 -c 'import json,sys,urllib.request; d=json.load(urllib.request.urlopen(sys.argv[1]+"api/queries/vendor_table")); sys.exit(0 if d["rows"] else 1)' "$url" ||
+  fail "the packaged aigc serve did not answer /api/queries/vendor_table"
+kill -TERM $serve_pid
+wait $serve_pid || fail "the packaged aigc serve did not exit 0 on SIGTERM"
+trap - EXIT
+echo "ok    the packaged aigc serve answers its JSON API and stops on SIGTERM"
+
 man_text=$(MANWIDTH=80 man -l "$root/usr/share/man/man1/aigc.1.gz" 2>"$work/man.err")
 [ ! -s "$work/man.err" ] || fail "man -l warned: $(cat "$work/man.err")"
 for want in "SYNOPSIS" "aigc load [OPTIONS] table file" "EXIT STATUS" "AIGC_DB" "aigc export --all --dir"; do
