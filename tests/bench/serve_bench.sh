@@ -129,7 +129,8 @@ add_headers() {
 }
 json_headers=$(add_headers "$work/h${json_path//\//_}") || fail "aigc's headers for $json_path"
 page_headers=$(add_headers "$work/h${page_path//\//_}") || fail "aigc's headers for $page_path"
-[ -n "$json_type" ] && [ -n "$page_type" ] || fail "aigc sent no Content-Type"
+[ -n "$json_type" ] || fail "aigc sent no Content-Type for $json_path"
+[ -n "$page_type" ] || fail "aigc sent no Content-Type for $page_path"
 
 # ---- nginx: the same bytes as static files ------------------------------
 nginx_port=$(free_port)
@@ -222,7 +223,7 @@ run_wrk() {
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$aigc_pid/status"; }
 
 echo "aigc $("$aigc" --version 2>/dev/null | head -1); $(nginx -v 2>&1 | sed 's/^nginx version: //'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-echo "$(nproc) cores; ${seconds} s per run, $rounds rounds; JSON $(stat -c %s "$www$json_path") bytes, page $(stat -c %s "$www$page_path") bytes"
+echo "$(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg); ${seconds} s per run, $rounds rounds; JSON $(stat -c %s "$www$json_path") bytes, page $(stat -c %s "$www$page_path") bytes"
 
 # ---- memory: 100,000 requests at the JSON endpoint -----------------------
 # First, on the fresh server: 10,000 requests, RSS; then to 100,000, RSS.
@@ -244,6 +245,7 @@ rss_100k=$(rss_kb) served_100k=$served
 
 # ---- throughput and latency ----------------------------------------------
 : > "$work/results"
+warm_errors=0
 for ((round = 1; round <= rounds; round++)); do
   for conns in 1 16 64; do
     order=("aigc json" "nginx json" "aigc page" "nginx page")
@@ -252,16 +254,21 @@ for ((round = 1; round <= rounds; round++)); do
       read -r server kind <<< "$target"
       if [ "$server" = aigc ]; then url=$aigc_url; else url=$nginx_url; fi
       if [ "$kind" = json ]; then url+=$json_path; else url+=$page_path; fi
-      result=$(run_wrk "$conns" 1 "$url" -s "$work/report.lua") # warm-up, not counted
+      warm=$(run_wrk "$conns" 1 "$url" -s "$work/report.lua") # warm-up: not in the table
       result=$(run_wrk "$conns" "$seconds" "$url" -s "$work/report.lua")
       echo "$server-$kind $conns $result" >> "$work/results"
+      if [ "$server" = aigc ]; then served=$((served + ${warm%% *} + ${result%% *})); fi
+      read -r _ _ _ _ c r w s t x <<< "$warm"
+      warm_errors=$((warm_errors + c + r + w + s + t + x))
     done
   done
 done
 
+rss_end=$(rss_kb)
+
 # ---- report ----------------------------------------------------------------
 awk -v rss_10k="$rss_10k" -v rss_100k="$rss_100k" -v served_10k="$served_10k" -v served_100k="$served_100k" \
-    -v mem_errors="$mem_errors" -v report="$work/verdict" '
+    -v rss_end="$rss_end" -v served_end="$served" -v mem_errors="$mem_errors" -v warm_errors="$warm_errors" -v report="$work/verdict" '
   {
     key = $1 " " $2
     rps[key] = rps[key] " " $3 / ($4 / 1e6); p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6
@@ -277,7 +284,7 @@ awk -v rss_10k="$rss_10k" -v rss_100k="$rss_100k" -v served_10k="$served_10k" -v
     printf "%-11s %5s %10s %8s %8s %13s %11s %11s\n", "target", "conns", "req/s", "p50 ms", "p99 ms", "errors*", "req/s ratio", "p99 ratio"
     split("1 16 64", conn_list, " ")
     split("json page", kinds, " ")
-    total_errors = mem_errors
+    total_errors = mem_errors + warm_errors
     for (c = 1; c <= 3; c++) for (k = 1; k <= 2; k++) {
       a = "aigc-" kinds[k] " " conn_list[c]; n = "nginx-" kinds[k] " " conn_list[c]
       ra = median(rps[a]); rn = median(rps[n]); pa = median(p99[a]); pn = median(p99[n])
@@ -286,7 +293,8 @@ awk -v rss_10k="$rss_10k" -v rss_100k="$rss_100k" -v served_10k="$served_10k" -v
       total_errors += errs[a] + errs[n]
       if (kinds[k] == "json" && conn_list[c] == 16) { json_rps_ratio = ra / rn; json_p99_ratio = pa / pn }
     }
-    print "* errors: connect/read/write/status (>= 400)/timeout, summed over the rounds; ratios are aigc / nginx"
+    print "* errors: connect/read/write/status >= 400/timeout, summed over the rounds; ratios: aigc / nginx"
+    if (warm_errors) print "warm-up runs (not in the table): " warm_errors " errors"
     target_ok = json_rps_ratio >= 0.5 && json_p99_ratio <= 2
     printf "target at 16 connections, JSON: throughput %.2fx nginx (>= 0.5x), p99 %.2fx nginx (<= 2x): %s\n",
       json_rps_ratio, json_p99_ratio, target_ok ? "HOLDS" : "MISSED"
@@ -295,6 +303,7 @@ awk -v rss_10k="$rss_10k" -v rss_100k="$rss_100k" -v served_10k="$served_10k" -v
     printf "memory: aigc RSS %.1f MB after %d requests, %.1f MB after %d (%+.1f %%, %s requests failed): %s\n",
       rss_10k / 1024, served_10k, rss_100k / 1024, served_100k, growth * 100, mem_errors,
       memory_ok ? "FLAT (< 10 % growth)" : "GREW (>= 10 %)"
+    printf "memory at the end: aigc RSS %.1f MB after %d requests\n", rss_end / 1024, served_end
     print total_errors, target_ok, memory_ok > report
   }' "$work/results"
 
