@@ -1,5 +1,5 @@
 # Writes OUT: a C++ file holding every schema/*.sql, seeds/*.csv,
-# queries/*.sql, report/*.txt and src/core/report/*.css under ROOT as byte arrays, plus a SHA-256 of the seeds so an
+# queries/*.sql, report/*.txt, src/core/report/*.css and src/web/assets/* under ROOT as byte arrays, plus a SHA-256 of the seeds so an
 # export manifest can say which data it came from.
 file(GLOB schema_files ${ROOT}/schema/*.sql)
 file(GLOB seed_files ${ROOT}/seeds/*.csv)
@@ -9,17 +9,20 @@ file(GLOB query_files ${ROOT}/queries/*.sql)
 file(GLOB report_files ${ROOT}/report/*.txt)
 # The HTML report's style sheet, kept as a CSS file rather than a C++ string.
 file(GLOB style_files ${ROOT}/src/core/report/*.css)
+# `aigc serve`'s style sheet and script, served as /static/NAME.
+file(GLOB web_files ${ROOT}/src/web/assets/*.css ${ROOT}/src/web/assets/*.js)
 list(SORT schema_files)
 list(SORT seed_files)
 list(SORT query_files)
 list(SORT report_files)
 list(SORT style_files)
+list(SORT web_files)
 
 set(body "")
 set(table "")
 set(index 0)
 set(seed_digest_input "")
-foreach(kind schema seeds queries report style)
+foreach(kind schema seeds queries report style web)
   if(kind STREQUAL "schema")
     set(files ${schema_files})
   elseif(kind STREQUAL "seeds")
@@ -28,8 +31,10 @@ foreach(kind schema seeds queries report style)
     set(files ${query_files})
   elseif(kind STREQUAL "report")
     set(files ${report_files})
-  else()
+  elseif(kind STREQUAL "style")
     set(files ${style_files})
+  else()
+    set(files ${web_files})
   endif()
   foreach(f ${files})
     get_filename_component(name ${f} NAME)

@@ -20,6 +20,9 @@ add_custom_command(
 add_custom_target(aigc_docs ALL DEPENDS ${AIGC_MAN_PAGE} ${AIGC_COMPLETION})
 
 install(TARGETS aigc RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# `aigc serve` executes aigc-serve from ../lib/aigc/ (src/cmd/serve.cpp): a program of
+# aigc's own, not a command users type.
+install(TARGETS aigc-serve RUNTIME DESTINATION lib/aigc)
 install(FILES ${AIGC_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${AIGC_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME aigc)
 
@@ -32,7 +35,8 @@ string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
        "aigc holds every table and number of the report, each row citing the line\n"
        "it comes from, with saved queries that reproduce the report's tables, a\n"
        "validating all-or-nothing CSV loader for your own data, an SQL shell and\n"
-       "exports to CSV, JSON, Markdown, Excel and HTML.")
+       "exports to CSV, JSON, Markdown, Excel and HTML, and a read-only website\n"
+       "of it all (aigc serve).")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # aigc_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION database)

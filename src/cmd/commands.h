@@ -19,11 +19,23 @@
 
 namespace aigc::cmd {
 
+struct ServeCommandOptions;
+struct GlobalOptions;
+
+/// What `aigc serve` runs: the web server, linked only into the aigc-serve
+/// binary (src/cmd/serve_server.cpp), so that every other command starts
+/// without loading an HTTP library and its TLS and compression libraries.
+using ServeRunner = void (*)(const ServeCommandOptions&, const GlobalOptions&);
+
 /// Options that every subcommand shares.
 struct GlobalOptions {
   std::string db;  ///< --db; empty: $AIGC_DB, then the default path
   /// --ambiguous-wide / AIGC_AMBIGUOUS_WIDE: East Asian ambiguous characters take two cells.
   bool ambiguous_wide = false;
+  /// The command line as given, for `aigc serve` to hand to aigc-serve.
+  std::vector<std::string> argv;
+  /// Set in aigc-serve; null in aigc, whose `serve` executes aigc-serve.
+  ServeRunner serve = nullptr;
 };
 
 // The options of each command, as its flags set them. Named XCommandOptions
@@ -119,6 +131,18 @@ struct ReportCommandOptions {
   std::string queries;
 };
 
+/// `aigc serve`
+struct ServeCommandOptions {
+  std::string host = "127.0.0.1";
+  int port = 8765;
+  bool open = false;
+  bool cors = false;
+  std::string timeout = "5";  ///< seconds per statement
+  std::size_t max_rows = 10000;
+  std::size_t threads = 0;  ///< 0: the default
+  std::string queries;
+};
+
 /// `aigc completion SHELL`
 struct CompletionCommandOptions {
   std::string shell;  ///< only "bash" is accepted
@@ -137,6 +161,7 @@ void setup_report(CLI::App& app, GlobalOptions& global);
 /// `completion bash` and the hidden `manual`, generated from the commands above:
 /// call it last.
 void setup_manual(CLI::App& app, GlobalOptions& global);
+void setup_serve(CLI::App& app, GlobalOptions& global);
 
 // Each run_X writes the command's output to `out`; progress bars, and the
 // summaries said on standard error when the data itself goes to standard
@@ -154,6 +179,8 @@ void run_shell(const ShellCommandOptions& options, const GlobalOptions& global, 
 /// Throws DataError when a check fails (exit status 1), after the report.
 void run_check(const CheckCommandOptions& options, const GlobalOptions& global, std::ostream& out);
 void run_report(const ReportCommandOptions& options, const GlobalOptions& global, std::ostream& out);
+/// Runs global.serve, or executes aigc-serve with global.argv.
+void run_serve(const ServeCommandOptions& options, const GlobalOptions& global);
 /// The script is generated from the command tree `root`, so it takes that
 /// instead of GlobalOptions (it needs no warehouse).
 void run_completion(const CompletionCommandOptions& options, const CLI::App& root, std::ostream& out);

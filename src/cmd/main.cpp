@@ -16,6 +16,13 @@
 #include "base/fd_output.h"
 #include "cmd/commands.h"
 
+#ifdef AIGC_SERVE_BINARY
+namespace aigc::cmd {
+/// src/cmd/serve_server.cpp: the web server, in aigc-serve only.
+void serve_warehouse(const ServeCommandOptions& options, const GlobalOptions& global);
+}  // namespace aigc::cmd
+#endif
+
 namespace {
 
 /// The status for a reader that went away: what a death by SIGPIPE gives
@@ -73,6 +80,10 @@ int main(int argc, char** argv) {
   auto finish = [&](int status) { return checked_stdout.verdict().value_or(status); };
 
   aigc::cmd::GlobalOptions global;
+  global.argv.assign(argv, argv + argc);
+#ifdef AIGC_SERVE_BINARY
+  global.serve = &aigc::cmd::serve_warehouse;
+#endif
   const auto app_owner = aigc::cmd::make_app(global);
   CLI::App& app = *app_owner;
 

@@ -1,5 +1,8 @@
 #include "export/export.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 
@@ -46,8 +49,21 @@ std::string_view format_extension(Format f) {
 
 std::string_view aigc_version() { return kVersion; }
 
+std::time_t export_time() {
+  // https://reproducible-builds.org/specs/source-date-epoch/: a whole number
+  // of seconds since 1970; anything else is ignored.
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(epoch, &end, 10);
+    if (errno == 0 && *end == '\0' && v >= 0 && std::isdigit(static_cast<unsigned char>(*epoch)))
+      return static_cast<std::time_t>(v);
+  }
+  return std::time(nullptr);
+}
+
 std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
+  std::time_t now = export_time();
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];

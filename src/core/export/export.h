@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -85,7 +86,13 @@ ExportSummary export_all(sqlite3* db, const WarehouseInfo& warehouse, const Quer
 void write_manifest(std::ostream& out, const WarehouseInfo& warehouse, const std::string& queries_origin, Format format,
                     const std::vector<ExportedQuery>& queries, const std::string& generated_at);
 
-/// The current time in UTC as ISO-8601: 2024-01-31T08:00:00Z.
+/// The time outputs record as theirs: now, or $SOURCE_DATE_EPOCH (seconds
+/// since 1970) when set, so that the same data exports to the same bytes
+/// (reproducible builds' convention; the server's downloads are compared
+/// with `aigc export`'s files this way).
+std::time_t export_time();
+
+/// export_time() in UTC as ISO-8601: 2024-01-31T08:00:00Z.
 std::string utc_timestamp();
 
 /// The version of aigc, e.g. "0.1.0".

@@ -291,6 +291,7 @@ XlsxSummary export_xlsx(engine::Connection& db, const std::vector<SavedQuery>& q
   lxw_doc_properties props{};
   props.title = const_cast<char*>(title.c_str());  // libxlsxwriter copies, never writes
   props.comments = const_cast<char*>(comments.c_str());
+  props.created = export_time();  // else libxlsxwriter takes the clock, and two exports differ
   check(lxw().workbook_set_properties(wb.get(), &props), "workbook properties");
 
   // The index comes first; its rows are filled in once every query has run.
