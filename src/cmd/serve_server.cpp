@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -39,6 +41,8 @@ void open_in_browser(const std::string& url) {
 }  // namespace
 
 void serve_warehouse(const ServeCommandOptions& options, const GlobalOptions& global) {
+  if (options.host.empty() || options.host.find_first_of(" \t\r\n") != std::string::npos)
+    throw UsageError("--host takes an address such as 127.0.0.1, ::1 or 0.0.0.0, not '" + options.host + "'");
   const auto timeout = timeout_from_text(options.timeout);
   const auto path = resolve_warehouse_path(global.db);
   { auto db = open_warehouse(path, Access::read_only); }  // built on first use, as for every command
@@ -63,6 +67,8 @@ void serve_warehouse(const ServeCommandOptions& options, const GlobalOptions& gl
   server_options.port = options.port;
   server_options.cors = options.cors;
   server_options.threads = options.threads;
+  for (const auto& broken : site.broken_queries())
+    std::cerr << "aigc serve: warning: saved query " << broken << " (its page will say so)\n";
   web::HttpServer server(site, server_options);
   const int port = server.bind();
 
@@ -84,6 +90,15 @@ void serve_warehouse(const ServeCommandOptions& options, const GlobalOptions& gl
         std::cerr << "aigc serve: stopping (" << (info.si_signo == SIGINT ? "SIGINT" : "SIGTERM")
                   << "); finishing requests in flight" << std::endl;
         server.stop();
+        // A request takes at most --timeout to answer; a client still sending
+        // its request (one byte at a time) could hold the stop for hours.
+        const auto give_up = std::chrono::steady_clock::now() + timeout + std::chrono::seconds(10);
+        while (!done.load() && std::chrono::steady_clock::now() < give_up)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!done.load()) {
+          std::cerr << "aigc serve: stopped; connections still sending a request were closed" << std::endl;
+          std::_Exit(0);
+        }
         return;
       }
     }

@@ -53,7 +53,7 @@ std::string page_start(std::string_view title, const std::vector<Crumb>& trail) 
   html += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   html += esc(title);
-  html += " · aigc</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
+  html += " · aigc</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n";
   html += "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n";
   html += "<header class=\"site\"><a class=\"home\" href=\"/\">aigc</a> <span>AIGC场景应用展望研究报告 · 2023</span>";
   html +=

@@ -18,6 +18,8 @@ namespace aigc::web {
 namespace {
 
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;  ///< a GET has no body; anything larger is refused (413)
+constexpr std::size_t kMaxHeaders = 100;          ///< browsers send about 20
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 constexpr const char* kPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
@@ -83,6 +85,14 @@ class SinkBuffer : public std::streambuf {
 Request parse_target(std::string method, std::string target) {
   Request r;
   r.method = std::move(method);
+  // The absolute form (GET http://host:port/path HTTP/1.1) names the same resource (RFC 9112 3.2.2).
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() > scheme.size() && target.compare(0, scheme.size(), scheme) == 0) {
+      const auto slash = target.find('/', scheme.size());
+      target = slash == std::string::npos ? "/" : target.substr(slash);
+      break;
+    }
+  }
   const auto q = target.find('?');
   r.path = decode(std::string_view(target).substr(0, q), false);
   if (q != std::string::npos) {
@@ -163,10 +173,56 @@ HttpServer::HttpServer(Site& site, ServerOptions options) : impl_(std::make_uniq
     impl->listen_fd.store(fd);
   });
   svr.set_pre_routing_handler([impl](const httplib::Request& hreq, httplib::Response& res) {
-    const Request req = parse_target(hreq.method, hreq.target);
+    // Other methods go on to httplib's routing, which reads (and limits) their
+    // body before the 405 handlers below answer: an unread body would be
+    // parsed as the next request on the connection.
+    if (hreq.method != "GET" && hreq.method != "HEAD") return httplib::Server::HandlerResponse::Unhandled;
+    // cpp-httplib 0.11 answers a Range header by building a multipart body
+    // in memory, one full copy per range, however many (a memory exhaustion
+    // from one request, and other bytes than `aigc export` writes): ranges
+    // are not offered, and asked ones ignored. The request object is httplib's
+    // own, writable, passed here as const.
+    const_cast<httplib::Request&>(hreq).ranges.clear();
+    res.set_header("Accept-Ranges", "none");
+    Request req = parse_target(hreq.method, hreq.target);
+    const bool json = req.path.rfind("/api/", 0) == 0;
+    // httplib limits each header line, not how many there are.
+    std::size_t header_bytes = 0;
+    for (const auto& [k, v] : hreq.headers) header_bytes += k.size() + v.size() + 4;
+    if (hreq.headers.size() > kMaxHeaders || header_bytes > kMaxHeaderBytes) {
+      res.set_header("Connection", "close");
+      res.status = 431;
+      impl->fill(req, res,
+                 error_response(431,
+                                "too many request headers: at most " + std::to_string(kMaxHeaders) + " and " +
+                                    std::to_string(kMaxHeaderBytes / 1024) + " KiB",
+                                "", json));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const std::string length = hreq.get_header_value("Content-Length");
+    if (hreq.has_header("Transfer-Encoding") || (!length.empty() && length != "0")) {
+      // httplib does not read a GET's body: answer, and ask the client to close.
+      const bool numeric = !length.empty() && length.size() <= 9 &&
+                           std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool too_large = hreq.has_header("Transfer-Encoding") || !numeric || std::stoul(length) > kMaxBodyBytes;
+      res.set_header("Connection", "close");
+      impl->fill(req, res,
+                 too_large ? error_response(413, "the request is too large: a GET carries no body", "", json)
+                           : error_response(400, "a GET or HEAD request carries no body", "", json));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     impl->fill(req, res, impl->site.handle(req));
     return httplib::Server::HandlerResponse::Handled;
   });
+  auto refuse_method = [impl](const httplib::Request& hreq, httplib::Response& res) {
+    Request req = parse_target(hreq.method, hreq.target);
+    impl->fill(req, res, impl->site.handle(req));  // 405, JSON under /api/
+  };
+  svr.Post(".*", refuse_method);
+  svr.Put(".*", refuse_method);
+  svr.Patch(".*", refuse_method);
+  svr.Delete(".*", refuse_method);
+  svr.Options(".*", refuse_method);
   // What httplib answers itself (a malformed request, a target or body too
   // large): the same JSON or page as any other error.
   svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& hreq, httplib::Response& res) {
@@ -193,10 +249,12 @@ int HttpServer::bind() {
   int port = o.port;
   if (port == 0) {
     port = impl_->server.bind_to_any_port(o.host);
-    if (port < 0) throw UsageError("cannot listen on " + o.host + ": no free port");
+    if (port < 0)
+      throw UsageError("cannot listen on " + o.host + ": not an address of this computer (or no free port)");
   } else if (!impl_->server.bind_to_port(o.host, port)) {
     throw UsageError("cannot listen on " + o.host + ":" + std::to_string(port) +
-                     " (is another server using the port? --port 0 picks a free one)");
+                     ": the port is taken (another server? --port 0 picks a free one) or " + o.host +
+                     " is not an address of this computer");
   }
   // httplib listens with a backlog of 5: 64 clients connecting at once would
   // see dropped SYNs and one-second retries. listen() again widens it.

@@ -278,7 +278,7 @@ Response saved_query(Context& ctx, const Request& req, std::string_view name, st
     html += "</ul></nav>\n";
     r.cacheable = true;
   }
-  html += "<h2>SQL</h2>\n<pre id=\"sql\">" + esc(query->sql) + "</pre>\n";
+  html += "<h2>SQL</h2>\n<pre id=\"sql\" tabindex=\"0\" aria-label=\"the query's SQL\">" + esc(query->sql) + "</pre>\n";
   html += page_end();
   r.body = std::move(html);
   return r;
@@ -289,7 +289,6 @@ Response queries_json(Context& ctx, const Request&) {
   std::string body = "{\"queries\":[";
   bool first = true;
   for (const auto& q : ctx.catalog.queries()) {
-    PreparedQuery& pq = session->prepared(q);
     body += first ? "\n" : ",\n";
     first = false;
     body += "{\"name\":" + json_string(q.name) + ",\"title\":" + json_string(q.title) +
@@ -297,16 +296,27 @@ Response queries_json(Context& ctx, const Request&) {
             ",\"sections\":[";
     for (std::size_t i = 0; i < q.sections.size(); ++i) body += (i ? "," : "") + json_string(q.sections[i]);
     body += "],\"params\":[";
-    bool first_param = true;
-    for (const auto& p : pq.parameters()) {
-      body += first_param ? "" : ",";
-      first_param = false;
-      body +=
-          "{\"name\":" + json_string(p.name) + ",\"type\":" + json_string(p.type.declared() ? p.type.spec() : "any") +
-          ",\"default\":" + (p.default_value ? p.default_value->json() : "null") +
-          ",\"required\":" + (p.required() ? "true" : "false") + ",\"description\":" + json_string(p.description) + "}";
+    // A query that does not prepare (a --queries file naming a table that
+    // is gone) is listed with its error; the others stay usable.
+    std::string error;
+    try {
+      PreparedQuery& pq = session->prepared(q);
+      bool first_param = true;
+      for (const auto& p : pq.parameters()) {
+        body += first_param ? "" : ",";
+        first_param = false;
+        body += "{\"name\":" + json_string(p.name) +
+                ",\"type\":" + json_string(p.type.declared() ? p.type.spec() : "any") +
+                ",\"default\":" + (p.default_value ? p.default_value->json() : "null") +
+                ",\"required\":" + (p.required() ? "true" : "false") +
+                ",\"description\":" + json_string(p.description) + "}";
+      }
+    } catch (const Error& e) {
+      error = e.what();
     }
-    body += "],\"url\":" + json_string("/api/queries/" + url_encode(q.name)) + "}";
+    body += "]";
+    if (!error.empty()) body += ",\"error\":" + json_string(error);
+    body += ",\"url\":" + json_string("/api/queries/" + url_encode(q.name)) + "}";
   }
   body += "\n]}\n";
   Response r;

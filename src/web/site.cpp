@@ -74,6 +74,19 @@ Site::Site(fs::path database, QueryCatalog catalog, SiteOptions options)
 
 Site::~Site() = default;
 
+std::vector<std::string> Site::broken_queries() {
+  std::vector<std::string> broken;
+  auto session = pool_.acquire();
+  for (const auto& q : catalog_.queries()) {
+    try {
+      session->prepared(q);
+    } catch (const Error& e) {
+      broken.push_back(e.what());
+    }
+  }
+  return broken;
+}
+
 Response Site::handle(const Request& request) noexcept {
   const bool json = starts_with(request.path, "/api/");
   try {
@@ -104,8 +117,7 @@ Response Site::route(const Request& req) {
   if (starts_with(path, "/static/")) return static_asset(path.substr(8));
   if (path == "/tables" || path == "/tables/") return tables_page(ctx, req);
   if (starts_with(path, "/tables/")) {
-    auto [name, format] = split_format(path.substr(8), {"csv", "json", "jsonl", "md"});
-    return table_rows(ctx, req, name, format);
+    return table_rows(ctx, req, path.substr(8), "");  // it tells a table "x.csv" from x as CSV
   }
   if (starts_with(path, "/queries/")) {
     auto [name, format] = split_format(path.substr(9), {"csv", "json", "jsonl", "md", "xlsx"});
@@ -114,7 +126,6 @@ Response Site::route(const Request& req) {
   if (path == "/queries") return home_page(ctx, req);
   if (starts_with(path, "/text/")) return text_page(ctx, req, path.substr(6));
   if (path == "/sql") return sql_page(ctx, req, "");
-  if (path == "/sql.csv" || path == "/sql.json") return sql_page(ctx, req, path.substr(5));
   if (path == "/api/queries" || path == "/api/queries/") return queries_json(ctx, req);
   if (starts_with(path, "/api/queries/")) return saved_query(ctx, req, path.substr(13), "api");
   if (starts_with(path, "/api/tables/")) return table_rows(ctx, req, path.substr(12), "api");

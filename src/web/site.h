@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "query/catalog.h"
 #include "web/http.h"
@@ -47,6 +49,10 @@ class Site {
   /// Never throws: an error becomes a response with its status (JSON under
   /// /api/, a page elsewhere). Adds no transport headers (http_server does).
   Response handle(const Request& request) noexcept;
+
+  /// Each saved query that does not prepare on the warehouse, as "NAME: why"
+  /// (the server warns at start; its page and API answer with the reason).
+  std::vector<std::string> broken_queries();
 
   const SiteOptions& options() const noexcept { return options_; }
   WarehousePool& pool() noexcept { return pool_; }

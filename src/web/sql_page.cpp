@@ -133,6 +133,11 @@ Response sql_page(Context& ctx, const Request& req, std::string_view format) {
           throw SqlError(for_the_server(conn.explain_failure(e.what())), std::nullopt);
         }
         truncated = limited.truncated();
+        if (!sqlite3_get_autocommit(conn.handle())) {
+          sqlite3_exec(conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+          throw SqlError("transactions are not available here: each request reads on its own (rolled back)",
+                         std::nullopt);
+        }
       });
     } catch (SqlError& e) {
       if (api) throw;

@@ -30,7 +30,7 @@ constexpr std::uint64_t kMaxPageSize = 1000;
 
 /// A value for a column filter or key, bound with its type.
 struct Bound {
-  enum class Kind { integer, real, text, null } kind = Kind::text;
+  enum class Kind { integer, real, text, blob, null } kind = Kind::text;
   std::int64_t i = 0;
   double d = 0;
   std::string s;
@@ -42,13 +42,15 @@ void bind(Statement& st, int index, const Bound& b) {
     case Bound::Kind::real: st.bind_double(index, b.d); break;
     case Bound::Kind::null: st.bind_null(index); break;
     case Bound::Kind::text: st.bind_text(index, b.s); break;
+    case Bound::Kind::blob: st.bind_blob(index, b.s.data(), b.s.size()); break;
   }
 }
 
 /// The statement for one request: filters, the key to start after, the order.
 struct TableQuery {
   TableInfo info;
-  std::vector<int> key_columns;  ///< indexes into the result's columns; empty: ordered by rowid
+  std::vector<int> key_columns;  ///< indexes into the statement's columns
+  bool rowid_key = false;        ///< paged by the rowid, selected as the last (hidden) column
   std::string sql;
   std::vector<Bound> values;
   std::vector<std::pair<std::string, std::string>> filters;  ///< as given, for links
@@ -67,11 +69,48 @@ std::uint64_t page_size(const Request& req) {
   return n;
 }
 
+bool decode_hex(std::string_view hex, std::string& out) {
+  if (hex.size() % 2) return false;
+  out.clear();
+  auto digit = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
+  };
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return true;
+}
+
+/// The page's own parameters; any other name is a column to filter on.
+bool page_parameter(std::string_view name) {
+  return name == "_after" || name == "_size" || name == "_sort" || name == "_desc" || name == "_bom";
+}
+
+/// A name by which the table's rowid can be selected: one no column shadows.
+std::optional<std::string> rowid_alias(sqlite3* db, const TableInfo& info) {
+  for (const char* alias : {"_rowid_", "rowid", "oid"}) {
+    if (info.find_column(alias) >= 0) continue;
+    // A WITHOUT ROWID table has none.
+    Statement probe;
+    if (Statement::try_prepare(db, "SELECT " + std::string(alias) + " FROM " + quote_identifier(info.name), probe) !=
+        SQLITE_OK)
+      return std::nullopt;
+    return std::string(alias);
+  }
+  return std::nullopt;
+}
+
 /// _after's JSON array read into typed values, one per key column.
 std::vector<Bound> read_after(sqlite3* db, const std::string& text, std::size_t expected) {
   std::vector<Bound> out;
   Statement st(db,
-               "SELECT type, value FROM json_each(?1) WHERE json_valid(?1) AND json_type(?1) = 'array' ORDER BY key");
+               "SELECT type, value, CASE type WHEN 'object' THEN json_extract(value, '$.hex') END FROM json_each(?1) "
+               "WHERE json_valid(?1) AND json_type(?1) = 'array' ORDER BY key");
   st.bind_text(1, text);
   try {
     while (st.step()) {
@@ -87,6 +126,8 @@ std::vector<Bound> read_after(sqlite3* db, const std::string& text, std::size_t 
         b.s = st.column_string(1);
       } else if (type == "null") {
         b.kind = Bound::Kind::null;
+      } else if (type == "object" && st.column_type(2) == SQLITE_TEXT && decode_hex(st.column_text(2), b.s)) {
+        b.kind = Bound::Kind::blob;  // {"hex":"00FF"}: a BLOB key (LimitedCursor writes them so)
       } else {
         break;
       }
@@ -107,19 +148,16 @@ std::vector<Bound> read_after(sqlite3* db, const std::string& text, std::size_t 
 bool numeric(const TableColumn& c) { return c.type == ColumnType::integer || c.type == ColumnType::real; }
 
 TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool paged) {
-  const auto names = table_names(db);
-  bool known = false;
-  for (const auto& n : names) known |= n == name;
-  if (!known) throw HttpError(404, "no table called '" + shown_for_message(name) + "'");
   TableQuery q;
   q.info = TableInfo::read(db, std::string(name));
-  const auto pk = q.info.primary_key();
   std::string where;
   for (const auto& [param, value] : req.params) {
-    if (!param.empty() && param[0] == '_') continue;
+    if (page_parameter(param)) continue;
     const int col = q.info.find_column(param);
     if (col < 0)
-      throw HttpError(400, "table " + std::string(name) + " has no column '" + shown_for_message(param) + "'", param);
+      throw HttpError(400, "table " + q.info.name + " has no column '" + shown_for_message(param) + "'", param);
+    for (const auto& f : q.filters)
+      if (f.first == param) throw HttpError(400, "column " + param + " is filtered twice", param);
     if (value.empty()) continue;
     q.filters.emplace_back(param, value);
     const auto& c = q.info.columns[static_cast<std::size_t>(col)];
@@ -147,16 +185,27 @@ TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool pag
     }
     q.values.push_back(std::move(b));
   }
-  std::string key_sql;
+
+  // The key pages follow: the rowid where the table has one (unique, never
+  // NULL, an integer, and the order rows were added: the report's own order
+  // for its tables); else the primary key, which a WITHOUT ROWID table holds
+  // NOT NULL.
+  std::string key_sql, order;
   std::size_t key_count = 0;
+  const std::string table = quote_identifier(q.info.name);
   std::string select = "SELECT *";
-  if (pk.empty()) {
-    // No declared key: the rowid is one, shown as the first column.
-    select = "SELECT _rowid_ AS rowid, *";
-    key_sql = "_rowid_";
+  if (const auto alias = rowid_alias(db, q.info)) {
+    q.rowid_key = true;
+    key_sql = *alias;
     key_count = 1;
-    q.key_columns = {0};
+    if (paged) {
+      select = "SELECT *, " + *alias;
+      q.key_columns = {static_cast<int>(q.info.columns.size())};
+    }
+    order = " ORDER BY " + *alias;
   } else {
+    const auto pk = q.info.primary_key();
+    if (pk.empty()) throw HttpError(400, "table " + q.info.name + " has neither a rowid nor a primary key to page by");
     std::string list;
     for (std::size_t k = 0; k < pk.size(); ++k) {
       if (k) list += ", ";
@@ -165,6 +214,7 @@ TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool pag
     }
     key_sql = pk.size() == 1 ? list : "(" + list + ")";
     key_count = pk.size();
+    order = " ORDER BY " + list;
   }
   if (paged) {
     if (const std::string* after = req.param("_after"); after && !after->empty()) {
@@ -176,14 +226,7 @@ TableQuery plan(sqlite3* db, std::string_view name, const Request& req, bool pag
       for (auto& b : key) q.values.push_back(std::move(b));
     }
   }
-  std::string order;
-  if (pk.empty()) {
-    order = " ORDER BY _rowid_";
-  } else {
-    order = " ORDER BY ";
-    for (std::size_t k = 0; k < pk.size(); ++k) order += (k ? ", " : "") + quote_identifier(q.info.columns[pk[k]].name);
-  }
-  q.sql = select + " FROM " + quote_identifier(q.info.name) + where + order;
+  q.sql = select + " FROM " + table + where + order;
   return q;
 }
 
@@ -220,8 +263,22 @@ Response tables_page(Context& ctx, const Request&) {
   return r;
 }
 
-Response table_rows(Context& ctx, const Request& req, std::string_view name, std::string_view format) {
+Response table_rows(Context& ctx, const Request& req, std::string_view path_name, std::string_view format) {
   auto session = ctx.pool.acquire();
+  // /tables/x.csv is table "x.csv" when there is one, else table x as CSV.
+  std::string_view name = path_name;
+  const auto tables = table_names(session->handle());
+  auto exists = [&](std::string_view n) { return std::find(tables.begin(), tables.end(), n) != tables.end(); };
+  if (format.empty() && !exists(name)) {
+    for (std::string_view ext : {"csv", "jsonl", "json", "md"}) {
+      if (name.size() > ext.size() + 1 && name.ends_with(ext) && name[name.size() - ext.size() - 1] == '.') {
+        format = ext;
+        name = name.substr(0, name.size() - ext.size() - 1);
+        break;
+      }
+    }
+  }
+  if (!exists(name)) throw HttpError(404, "no table called '" + shown_for_message(name) + "'");
   const bool download = !format.empty() && format != "api";
   TableQuery q = plan(session->handle(), name, req, !download);
   Response r;
@@ -257,7 +314,7 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
   r.cacheable = true;
 
   const std::uint64_t size = page_size(req);
-  LimitedCursor page(cursor, size, q.key_columns);
+  LimitedCursor page(cursor, size, q.key_columns, q.rowid_key);
   std::vector<std::pair<std::string, std::string>> base = q.filters;
   if (const std::string* s = req.param("_size"); s && !s->empty()) base.emplace_back("_size", *s);
 
@@ -291,6 +348,7 @@ Response table_rows(Context& ctx, const Request& req, std::string_view name, std
           "\"><fieldset><legend>Filter</legend><p class=\"help\">Text matches anywhere (ignoring case of A–Z); numbers "
           "match exactly.</p><div class=\"filters\">";
   for (const auto& c : q.info.columns) {
+    if (page_parameter(c.name)) continue;  // its name is the page's own (_size, _after, ...)
     const std::string id = "filter-" + c.name;
     const std::string* v = req.param(c.name);
     html += "<div class=\"field\"><label for=\"" + esc(id) + "\">" + esc(c.name) +

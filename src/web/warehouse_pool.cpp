@@ -44,6 +44,10 @@ WarehousePool::Lease::~Lease() {
 }
 
 void WarehousePool::give_back(std::unique_ptr<Session> session) noexcept {
+  // No transaction outlives its request: an open one would hold a lock that
+  // blocks every writer (aigc load) until the server stops.
+  if (!sqlite3_get_autocommit(session->handle()))
+    sqlite3_exec(session->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   {
     std::lock_guard lock(free_mutex_);
     free_.push_back(std::move(session));
@@ -85,6 +89,11 @@ std::uint64_t WarehousePool::generation() {
   if (id && *id != file_) {
     try {
       auto fresh = std::make_unique<SQLite::Database>(open_database(path_, Access::read_only));
+      // Only another aigc warehouse takes the old one's place (as at start-up).
+      Statement probe;
+      if (Statement::try_prepare(fresh->getHandle(), "SELECT 1 FROM aigc_meta", probe) != SQLITE_OK)
+        throw DataError(path_.string() + ": not an aigc warehouse");
+      probe = Statement();
       data_version_ = Statement();
       watcher_ = std::move(fresh);
       data_version_ = Statement(watcher_->getHandle(), "PRAGMA data_version", Prepare::persistent);

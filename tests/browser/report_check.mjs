@@ -9,90 +9,36 @@
 // Usage: node report_check.mjs --aigc PATH/TO/aigc [--screenshots DIR]
 //   DIR defaults to $AIGC_SCREENSHOT_DIR, else a temporary directory that is
 //   removed. $CHROMIUM names the browser (default: chromium on PATH).
-// Exit: 0 passed, 1 failed, 77 skipped (no Chromium).
+// Exit: 0 passed, 1 failed, 77 skipped (no Chromium, or no puppeteer-core:
+//   `npm ci` in tests/browser installs it).
 //
-// It talks to Chromium over the DevTools protocol on a pipe
-// (--remote-debugging-pipe: JSON messages separated by NUL on fds 3 and 4),
-// so it needs no WebSocket, no npm package and no port.
-import { spawn, execFileSync } from "node:child_process";
+// It drives Debian's Chromium with npm's puppeteer-core over a pipe
+// (common.mjs launches it), so it needs no port.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { arg, checklist, closeBrowser, launch, removeDir, requireBrowser, watchConsole, watchdog } from "./common.mjs";
 
 const TIMEOUT_MS = 60_000;
 const EXPECTED_CHARTS = ["api_prices_normalised", "yuyan_vs_humans", "industry_quadrants", "price_spread"];
 
-const args = process.argv.slice(2);
-const arg = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const aigc = arg("--aigc");
+const aigc = arg("--aigc") && path.resolve(arg("--aigc"));  // it runs from a temporary directory
 if (!aigc) {
   console.error("usage: node report_check.mjs --aigc PATH [--screenshots DIR]");
   process.exit(2);
 }
-
-function findChromium() {
-  const candidates = process.env.CHROMIUM ? [process.env.CHROMIUM] : ["chromium", "chromium-browser", "google-chrome"];
-  for (const c of candidates) {
-    if (c.includes("/")) {
-      if (fs.existsSync(c)) return c;
-      continue;
-    }
-    for (const dir of (process.env.PATH || "").split(":")) {
-      const p = path.join(dir, c);
-      try {
-        fs.accessSync(p, fs.constants.X_OK);
-        return p;
-      } catch {}
-    }
-  }
-  return null;
-}
-
-const chromium = findChromium();
-if (!chromium) {
-  console.log("SKIP: chromium is not installed (Debian: apt-get install chromium fonts-noto-cjk)");
-  process.exit(77);
-}
-
-const failures = [];
-const fail = (msg) => failures.push(msg);
-const check = (ok, msg) => {
-  if (!ok) fail(msg);
-  return ok;
-};
+const { chromium, puppeteer } = await requireBrowser();
+const { failures, fail, check } = checklist();
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "aigc-browser-"));
-const shotDir = arg("--screenshots") || process.env.AIGC_SCREENSHOT_DIR || path.join(work, "screenshots");
+const keep = arg("--screenshots") || process.env.AIGC_SCREENSHOT_DIR;
+const shotDir = keep || path.join(work, "screenshots");
 fs.mkdirSync(shotDir, { recursive: true });
 let browser = null;
 
-/// Ends the browser (asking first, then killing it) and waits until it has
-/// exited, so that it writes no more into its profile; then removes the work
-/// directory. Never throws: a leftover temporary directory fails nothing.
-async function cleanup() {
-  if (browser && browser.exitCode === null && browser.signalCode === null) {
-    const exited = new Promise((resolve) => browser.once("exit", resolve));
-    send("Browser.close").catch(() => {});
-    const timer = setTimeout(() => browser.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  try {
-    fs.rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  } catch (e) {
-    console.error(`warning: cannot remove ${work}: ${e.message}`);
-  }
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`FAIL: the check did not finish within ${TIMEOUT_MS / 1000} s`);
-  if (browser) browser.kill("SIGKILL");
-  process.exit(1);
-}, TIMEOUT_MS);
+const cancelWatchdog = watchdog(TIMEOUT_MS, () => browser?.process()?.kill("SIGKILL"));
 
 function runAigc(...a) {
   const env = { ...process.env };
@@ -127,76 +73,6 @@ function preparePage() {
 }
 
 // ---------------------------------------------------------------------------
-// A DevTools-protocol client over the pipe.
-
-let browserLog = "";
-let toBrowser = null;
-let nextId = 1;
-const pending = new Map();
-const listeners = [];
-
-function startBrowser() {
-  browser = spawn(chromium, [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(work, "profile")}`,
-    "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio", "--disable-extensions",
-    "--no-default-browser-check",
-    // Belt and braces: a request that got past the page's policy would go to a dead proxy.
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-    "about:blank",
-  ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
-  browser.stderr.on("data", (d) => (browserLog = (browserLog + d.toString()).slice(-20000)));
-  browser.on("error", (e) => {
-    console.error(`FAIL: cannot start ${chromium}: ${e.message}`);
-    process.exit(1);
-  });
-  browser.on("exit", (code, signal) => {
-    for (const { reject, method } of pending.values())
-      reject(new Error(`${method}: chromium exited (${signal || code}) before answering`));
-    pending.clear();
-  });
-  toBrowser = browser.stdio[3];
-  let buffer = Buffer.alloc(0);
-  browser.stdio[4].on("data", (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (let end; (end = buffer.indexOf(0)) >= 0; ) {
-      const msg = JSON.parse(buffer.subarray(0, end).toString("utf8"));
-      buffer = buffer.subarray(end + 1);
-      if (msg.id && pending.has(msg.id)) {
-        const { resolve, reject, method } = pending.get(msg.id);
-        pending.delete(msg.id);
-        if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
-        else resolve(msg.result);
-      } else if (msg.method) {
-        for (const l of listeners) l(msg);
-      }
-    }
-  });
-}
-
-function send(method, params = {}, sessionId = undefined) {
-  const id = nextId++;
-  const msg = { id, method, params };
-  if (sessionId) msg.sessionId = sessionId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, method });
-    toBrowser.write(JSON.stringify(msg) + "\0");
-  });
-}
-
-function waitFor(method, sessionId, ms = 20_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${method} within ${ms / 1000} s`)), ms);
-    listeners.push(function once(msg) {
-      if (msg.method !== method || msg.sessionId !== sessionId) return;
-      clearTimeout(timer);
-      listeners.splice(listeners.indexOf(once), 1);
-      resolve(msg.params);
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------
 
 const pageUrl = pathToFileURL(reportFile).href;
 const consoleErrors = [];
@@ -204,40 +80,22 @@ const requests = [];
 
 async function main() {
   const expectedRows = preparePage();
-  startBrowser();
-  const { targetId } = await send("Target.createTarget", { url: "about:blank" });
-  const { sessionId: s } = await send("Target.attachToTarget", { targetId, flatten: true });
-  const page = (method, params) => send(method, params, s);
-
-  listeners.push((msg) => {
-    if (msg.sessionId !== s) return;
-    const p = msg.params;
-    if (msg.method === "Runtime.consoleAPICalled" && ["error", "assert", "warning"].includes(p.type))
-      consoleErrors.push(`console.${p.type}: ${p.args.map((a) => a.value ?? a.description).join(" ")}`);
-    if (msg.method === "Runtime.exceptionThrown") consoleErrors.push(`exception: ${p.exceptionDetails.text}`);
-    if (msg.method === "Log.entryAdded" && ["error", "warning"].includes(p.entry.level))
-      consoleErrors.push(`${p.entry.source} ${p.entry.level}: ${p.entry.text} ${p.entry.url || ""}`);
-    if (msg.method === "Network.requestWillBeSent") requests.push(p.request.url);
+  browser = await launch({
+    puppeteer, chromium, profileDir: path.join(work, "profile"),
+    // The page is a file: even loopback goes to the dead proxy.
+    extraArgs: ["--proxy-bypass-list=<-loopback>"],
   });
-  await page("Runtime.enable");
-  await page("Log.enable");
-  await page("Network.enable");
-  await page("Page.enable");
+  const page = await browser.newPage();
+  watchConsole(page, consoleErrors);
+  page.on("request", (r) => requests.push(r.url()));
 
-  const desktop = { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false };
-  const phone = { width: 390, height: 844, deviceScaleFactor: 2, mobile: true };
-  await page("Emulation.setDeviceMetricsOverride", desktop);
-  const loaded = waitFor("Page.loadEventFired", s);
-  await page("Page.navigate", { url: pageUrl });
-  await loaded;
+  const desktop = { width: 1280, height: 900, deviceScaleFactor: 1, isMobile: false };
+  const phone = { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true };
+  await page.setViewport(desktop);
+  await page.goto(pageUrl, { waitUntil: "load", timeout: 20_000 });
 
   // What the reader sees: per section, the rows of its table and its chart.
-  const evaluate = async (expr) => {
-    const r = await page("Runtime.evaluate", { expression: expr, returnByValue: true });
-    if (r.exceptionDetails) throw new Error(`evaluate: ${r.exceptionDetails.text}`);
-    return r.result.value;
-  };
-  const sections = await evaluate(`[...document.querySelectorAll("main section.query")].map((s) => ({
+  const sections = await page.evaluate(() => [...document.querySelectorAll("main section.query")].map((s) => ({
       query: s.dataset.query,
       dataRows: Number(s.dataset.rows),
       tables: s.querySelectorAll("table").length,
@@ -247,7 +105,7 @@ async function main() {
       chartWidth: s.querySelector("figure.chart svg")?.getBoundingClientRect().width ?? 0,
       title: s.querySelector("h2").textContent,
       provenance: s.querySelector(".provenance")?.textContent ?? "",
-    }))`);
+    })));
   check(sections.length === expectedRows.size,
         `${sections.length} sections on the page, ${expectedRows.size} saved queries exported`);
   const seen = new Set();
@@ -268,53 +126,51 @@ async function main() {
   }
   for (const name of expectedRows.keys()) check(seen.has(name), `no section for saved query ${name}`);
   check(sections.some((sec) => sec.nulls > 0), "no NULL is marked anywhere");
-  const tocLinks = await evaluate(`[...document.querySelectorAll("nav.toc a")].map((a) =>
-      document.getElementById(a.getAttribute("href").slice(1)) !== null)`);
+  const tocLinks = await page.evaluate(() => [...document.querySelectorAll("nav.toc a")].map((a) =>
+      document.getElementById(a.getAttribute("href").slice(1)) !== null));
   check(tocLinks.length === sections.length && tocLinks.every(Boolean), "a contents link does not lead to its section");
 
-  // The Chinese text is drawn with a CJK font, not boxes.
-  await page("DOM.enable");
-  await page("CSS.enable");
-  const { root } = await page("DOM.getDocument", { depth: 0 });
-  const { nodeId } = await page("DOM.querySelector", { nodeId: root.nodeId, selector: "section.query h2" });
-  const { fonts } = await page("CSS.getPlatformFontsForNode", { nodeId });
+  // The Chinese text is drawn with a CJK font, not boxes. Puppeteer has no
+  // call for the fonts used, so ask the DevTools protocol directly.
+  const cdp = await page.createCDPSession();
+  await cdp.send("DOM.enable");
+  await cdp.send("CSS.enable");
+  const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+  const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "section.query h2" });
+  const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
   check(fonts.some((f) => /CJK|Han Sans|PingFang|YaHei/i.test(f.familyName) && f.glyphCount > 0),
         `the Chinese heading is not drawn with a CJK font (install fonts-noto-cjk): ${JSON.stringify(fonts)}`);
 
-  const shoot = async (name) => {
-    const { data } = await page("Page.captureScreenshot", { format: "png" });
-    fs.writeFileSync(path.join(shotDir, name), Buffer.from(data, "base64"));
-  };
+  const shoot = (name) => page.screenshot({ path: path.join(shotDir, name), type: "png" });
   const scrollTo = (query) =>
-    evaluate(`document.querySelector('section[data-query="${query}"]').scrollIntoView(); window.scrollY`);
+    page.evaluate((q) => document.querySelector(`section[data-query="${q}"]`).scrollIntoView(), query);
   const noOverflow = async (width) => {
-    const w = await evaluate("document.documentElement.scrollWidth");
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
     check(w <= width, `the page is ${w}px wide at a ${width}px viewport: something does not fit`);
   };
 
-  await evaluate("window.scrollTo(0, 0)");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await noOverflow(desktop.width);
   await shoot("report-desktop.png");
   await scrollTo("yuyan_vs_humans");
   await shoot("report-desktop-chart.png");
 
-  await page("Emulation.setDeviceMetricsOverride", phone);
-  await evaluate("window.scrollTo(0, 0)");
+  await page.setViewport(phone);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await noOverflow(phone.width);
   await shoot("report-phone.png");
   await scrollTo("api_prices_normalised");
   await shoot("report-phone-chart.png");
   // A table wider than the phone scrolls inside its section, not the page.
-  const scrollers = await evaluate(`[...document.querySelectorAll(".table-wrap")]
-      .filter((w) => w.scrollWidth > w.clientWidth).length`);
+  const scrollers = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")]
+      .filter((w) => w.scrollWidth > w.clientWidth).length);
   check(scrollers > 0, "no table scrolls sideways at phone width (expected the wide ones to)");
 
   // It prints.
-  await page("Emulation.clearDeviceMetricsOverride");
-  const { data: pdf } = await page("Page.printToPDF", { printBackground: false, preferCSSPageSize: true });
-  const pdfBytes = Buffer.from(pdf, "base64");
+  await cdp.send("Emulation.clearDeviceMetricsOverride");
+  const pdfBytes = Buffer.from(await page.pdf({ printBackground: false, preferCSSPageSize: true }));
   check(pdfBytes.subarray(0, 5).toString() === "%PDF-" && pdfBytes.length > 10_000, "printing produced no PDF");
-  if (process.env.AIGC_SCREENSHOT_DIR || arg("--screenshots")) fs.writeFileSync(path.join(shotDir, "report.pdf"), pdfBytes);
+  if (keep) fs.writeFileSync(path.join(shotDir, "report.pdf"), pdfBytes);
 
   for (const e of consoleErrors) fail(`console: ${e}`);
   for (const u of requests) check(u === pageUrl, `a network request: ${u}`);
@@ -325,7 +181,6 @@ async function main() {
 let status = 1;
 try {
   const { sections, rows } = await main();
-  const keep = process.env.AIGC_SCREENSHOT_DIR || arg("--screenshots");
   if (failures.length) {
     for (const f of failures) console.error(`FAIL: ${f}`);
     console.error(`${failures.length} failed checks`);
@@ -339,9 +194,10 @@ try {
     status = 0;
   }
 } catch (e) {
-  console.error(`FAIL: ${e.message}`);
-  console.error(browserLog.split("\n").filter((l) => !/dbus/.test(l)).slice(-20).join("\n"));
+  console.error(`FAIL: ${e.stack || e.message}`);
+} finally {
+  await closeBrowser(browser);
+  removeDir(work);
+  cancelWatchdog();
 }
-await cleanup();
-clearTimeout(watchdog);
 process.exit(status);
