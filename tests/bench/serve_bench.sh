@@ -300,8 +300,9 @@ awk -v rss_10k="$rss_10k" -v rss_100k="$rss_100k" -v served_10k="$served_10k" -v
       json_rps_ratio, json_p99_ratio, target_ok ? "HOLDS" : "MISSED"
     growth = (rss_100k - rss_10k) / rss_10k
     memory_ok = growth < 0.10
-    printf "memory: aigc RSS %.1f MB after %d requests, %.1f MB after %d (%+.1f %%, %s requests failed): %s\n",
-      rss_10k / 1024, served_10k, rss_100k / 1024, served_100k, growth * 100, mem_errors,
+    printf "memory: aigc RSS %.1f MB after %d requests, %.1f MB after %d (%+.1f %%, %.1f bytes a request; %s requests failed): %s\n",
+      rss_10k / 1024, served_10k, rss_100k / 1024, served_100k, growth * 100,
+      (rss_100k - rss_10k) * 1024 / (served_100k - served_10k), mem_errors,
       memory_ok ? "FLAT (< 10 % growth)" : "GREW (>= 10 %)"
     printf "memory at the end: aigc RSS %.1f MB after %d requests\n", rss_end / 1024, served_end
     print total_errors, target_ok, memory_ok > report
