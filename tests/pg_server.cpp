@@ -101,8 +101,8 @@ PgServer::PgServer() {
     std::ofstream hba(data_ / "pg_hba.conf", std::ios::trunc);
     hba << "local all aigc trust\nlocal all all scram-sha-256\n";
   }
-  run({(pg_bin_dir() / "pg_ctl").string(), "-D", data_.string(), "-l", (dir_ / "server.log").string(), "-w", "-t",
-       "30", "start"},
+  run({(pg_bin_dir() / "pg_ctl").string(), "-D", data_.string(), "-l", (dir_ / "server.log").string(), "-w", "-t", "30",
+       "start"},
       user);
   psql("CREATE ROLE aigc_pw LOGIN PASSWORD 's3cret-pw'");
 }

@@ -54,7 +54,8 @@ void setup_serve(CLI::App& app, GlobalOptions& global) {
   sub->add_option("--max-rows", opts->max_rows, "Rows the SQL page and /api/sql show at most")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
-  sub->add_option("--threads", opts->threads, "HTTP worker threads (default: enough for 64 keep-alive clients)")
+  sub->add_option("--threads", opts->threads,
+                  "HTTP worker threads, one per open connection (default: 64, or 8 per core where more)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   add_queries_option(sub, opts->queries);
   sub->footer(R"(Pages: / (the report's pages and their saved queries, the tables),

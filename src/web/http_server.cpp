@@ -154,7 +154,7 @@ HttpServer::HttpServer(Site& site, ServerOptions options) : impl_(std::make_uniq
   Impl* impl = impl_.get();
   const std::size_t workers = impl->options.threads
                                   ? impl->options.threads
-                                  : std::max<std::size_t>(128, 16 * std::thread::hardware_concurrency());
+                                  : std::max<std::size_t>(64, 8 * std::thread::hardware_concurrency());
   svr.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   svr.set_default_headers({{"Content-Security-Policy", kPolicy},
                            {"X-Content-Type-Options", "nosniff"},
