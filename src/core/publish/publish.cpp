@@ -1,0 +1,388 @@
+#include "publish/publish.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "base/error.h"
+#include "base/real_text.h"
+#include "postgres/libpq_library.h"
+#include "postgres/redact.h"
+#include "publish/md5.h"
+#include "publish/pg_schema.h"
+#include "sqlite/quote.h"
+#include "sqlite/statement.h"
+
+namespace aigc {
+namespace {
+
+/// COPY data is sent in pieces of about this size: few enough calls that
+/// libpq's per-call cost vanishes, small enough to stay in the cache.
+constexpr std::size_t kCopyChunk = 1 << 20;
+/// Rows between two progress reports.
+constexpr std::uint64_t kProgressEvery = 4096;
+
+std::string first_line(std::string_view s) {
+  const auto nl = s.find('\n');
+  std::string line(nl == std::string_view::npos ? s : s.substr(0, nl));
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+/// One libpq connection, closed when it goes out of scope. Closing it
+/// without COMMIT ends the transaction: the server rolls it back.
+class PgSession {
+ public:
+  explicit PgSession(const std::string& conninfo) : pq_(libpq()) {
+    conn_ = pq_.PQconnectdb(conninfo.c_str());
+    if (conn_ == nullptr) throw DataError("cannot connect to PostgreSQL: out of memory");
+    if (pq_.PQstatus(conn_) != CONNECTION_OK) {
+      const std::string why = redact_conninfo(first_line(pq_.PQerrorMessage(conn_)));
+      pq_.PQfinish(conn_);
+      conn_ = nullptr;
+      const std::string target =
+          conninfo.empty() ? std::string("the server libpq's defaults name (PGHOST, PGPORT...)") : redact_conninfo(conninfo);
+      throw DataError("cannot connect to PostgreSQL at " + target + ": " + why);
+    }
+  }
+  ~PgSession() {
+    if (conn_ != nullptr) pq_.PQfinish(conn_);
+  }
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  /// Runs `sql`; returns the result's rows as text (NULL as empty).
+  std::vector<std::vector<std::string>> exec(const std::string& sql) {
+    PGresult* r = pq_.PQexec(conn_, sql.c_str());
+    const ExecStatusType status = r ? pq_.PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      const std::string why = r ? pq_.PQresultErrorMessage(r) : pq_.PQerrorMessage(conn_);
+      if (r) pq_.PQclear(r);
+      fail(sql, why);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (int i = 0; i < pq_.PQntuples(r); ++i) {
+      auto& row = rows.emplace_back();
+      for (int j = 0; j < pq_.PQnfields(r); ++j) row.emplace_back(pq_.PQgetvalue(r, i, j));
+    }
+    pq_.PQclear(r);
+    return rows;
+  }
+
+  void begin_copy(const std::string& sql) {
+    PGresult* r = pq_.PQexec(conn_, sql.c_str());
+    const ExecStatusType status = r ? pq_.PQresultStatus(r) : PGRES_FATAL_ERROR;
+    const std::string why = r ? pq_.PQresultErrorMessage(r) : pq_.PQerrorMessage(conn_);
+    if (r) pq_.PQclear(r);
+    if (status != PGRES_COPY_IN) fail(sql, why);
+  }
+  void put_copy(std::string& buffer, const std::string& sql) {
+    if (buffer.empty()) return;
+    if (pq_.PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
+      fail(sql, pq_.PQerrorMessage(conn_));
+    buffer.clear();
+  }
+  void end_copy(const std::string& sql) {
+    if (pq_.PQputCopyEnd(conn_, nullptr) != 1) fail(sql, pq_.PQerrorMessage(conn_));
+    std::string why;
+    while (PGresult* r = pq_.PQgetResult(conn_)) {
+      if (pq_.PQresultStatus(r) != PGRES_COMMAND_OK && why.empty()) why = pq_.PQresultErrorMessage(r);
+      pq_.PQclear(r);
+    }
+    if (!why.empty()) fail(sql, why);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& sql, const std::string& why) {
+    std::string message = redact_conninfo(why);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    throw DataError("PostgreSQL refused " + first_line(sql).substr(0, 200) + ": " + message);
+  }
+  const LibPq& pq_;
+  PGconn* conn_ = nullptr;
+};
+
+/// One field of a row as the digest renders it (publish.h).
+void digest_field(std::string& row, PgType type, sqlite3_stmt* s, int i) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const int kind = sqlite3_column_type(s, i);
+  if (kind == SQLITE_NULL) {
+    row += "N;";
+    return;
+  }
+  char num[32];
+  switch (type) {
+    case PgType::bigint: {
+      const auto end = std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr;
+      row += 'i';
+      row.append(num, end);
+      row += ';';
+      return;
+    }
+    case PgType::double_precision: {
+      const double v = sqlite3_column_double(s, i);
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      row += 'r';
+      for (int shift = 60; shift >= 0; shift -= 4) row += kHex[(bits >> shift) & 15];
+      row += ';';
+      return;
+    }
+    case PgType::bytea: {
+      const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
+      const int n = sqlite3_column_bytes(s, i);
+      row += 'b';
+      for (int k = 0; k < n; ++k) {
+        row += kHex[p[k] >> 4];
+        row += kHex[p[k] & 15];
+      }
+      row += ';';
+      return;
+    }
+    case PgType::text:
+      break;
+  }
+  // Text: the value as COPY sent it, so an integer or a REAL in an ANY
+  // column is its text (real_text: the shortest digits that read back).
+  std::string_view text;
+  RealTextBuffer buffer;
+  if (kind == SQLITE_INTEGER) {
+    text = std::string_view(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
+  } else if (kind == SQLITE_FLOAT) {
+    text = real_text(sqlite3_column_double(s, i), buffer);
+  } else {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(s, i));
+    text = std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  }
+  char len[24];
+  row += 't';
+  row.append(len, std::to_chars(len, len + sizeof len, text.size()).ptr);
+  row += ':';
+  row += text;
+}
+
+/// `text` in COPY's text format: backslash, tab, newline and carriage return escaped.
+void append_copy_text(std::string& out, std::string_view text) {
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '\\' && c != '\t' && c != '\n' && c != '\r') continue;
+    out.append(text.data() + from, i - from);
+    out += '\\';
+    out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+    from = i + 1;
+  }
+  out.append(text.data() + from, text.size() - from);
+}
+
+/// One field in COPY's text format.
+void copy_field(std::string& out, PgType type, sqlite3_stmt* s, int i) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const int kind = sqlite3_column_type(s, i);
+  char num[32];
+  switch (kind) {
+    case SQLITE_NULL:
+      out += "\\N";
+      return;
+    case SQLITE_INTEGER:
+      out.append(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
+      return;
+    case SQLITE_FLOAT: {
+      RealTextBuffer buffer;
+      out += real_text(sqlite3_column_double(s, i), buffer);
+      return;
+    }
+    default:
+      break;
+  }
+  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
+  const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
+  if (type == PgType::bytea) {
+    out += "\\\\x";  // bytea's hex input, its backslash escaped for COPY
+    for (std::size_t k = 0; k < n; ++k) {
+      out += kHex[p[k] >> 4];
+      out += kHex[p[k] & 15];
+    }
+    return;
+  }
+  append_copy_text(out, std::string_view(reinterpret_cast<const char*>(p ? p : reinterpret_cast<const unsigned char*>("")), n));
+}
+
+/// Reads every row of `table` from SQLite; with a session, sends them with
+/// COPY. Returns the digest; counts the rows into *rows.
+std::string read_table(sqlite3* db, const PgTable& table, PgSession* session, std::uint64_t& rows,
+                       const std::function<void()>& tick) {
+  std::string select = "SELECT ";
+  std::string copy = "COPY " + pg_identifier(table.name) + " (";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    select += (i ? ", " : "") + quote_identifier(table.columns[i].name);
+    copy += (i ? ", " : "") + pg_identifier(table.columns[i].name);
+  }
+  select += " FROM " + quote_identifier(table.name);
+  // FREEZE: the table was created in this transaction, so its rows can be
+  // written already frozen, sparing the server a later pass to mark them.
+  copy += ") FROM STDIN WITH (FREEZE)";
+  Statement statement(db, select);
+  sqlite3_stmt* s = statement.get();
+  const int n = static_cast<int>(table.columns.size());
+  if (session) session->begin_copy(copy);
+  std::string buffer;
+  buffer.reserve(kCopyChunk + 64 * 1024);
+  std::string row;
+  std::vector<Md5Digest> hashes;
+  rows = 0;
+  while (statement.step()) {
+    row.clear();
+    for (int i = 0; i < n; ++i) {
+      const PgType type = table.columns[static_cast<std::size_t>(i)].type;
+      digest_field(row, type, s, i);
+      if (session) {
+        if (i) buffer += '\t';
+        copy_field(buffer, type, s, i);
+      }
+    }
+    hashes.push_back(md5(row));
+    if (session) {
+      buffer += '\n';
+      if (buffer.size() >= kCopyChunk) session->put_copy(buffer, copy);
+    }
+    if (++rows % kProgressEvery == 0 && tick) tick();
+  }
+  if (session) {
+    session->put_copy(buffer, copy);
+    session->end_copy(copy);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  Md5 all;
+  for (const auto& h : hashes) all.update(md5_hex(h));
+  return md5_hex(all.finish());
+}
+
+/// The digest's SQL on PostgreSQL: the same rendering as digest_field().
+std::string pg_digest_sql(const PgTable& table) {
+  std::string row;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const std::string c = pg_identifier(table.columns[i].name);
+    std::string field;
+    switch (table.columns[i].type) {
+      case PgType::bigint:
+        field = "'i' || " + c + "::text || ';'";
+        break;
+      case PgType::double_precision:
+        field = "'r' || encode(float8send(" + c + "), 'hex') || ';'";
+        break;
+      case PgType::bytea:
+        field = "'b' || encode(" + c + ", 'hex') || ';'";
+        break;
+      case PgType::text:
+        field = "'t' || octet_length(" + c + ")::text || ':' || " + c;
+        break;
+    }
+    row += (i ? " || " : "") + std::string("coalesce(") + field + ", 'N;')";
+  }
+  return "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h COLLATE \"C\"), '')) FROM (SELECT md5(" + row +
+         ") AS h FROM " + pg_identifier(table.name) + ") AS rows";
+}
+
+/// A read transaction on the SQLite file, so every table is read as of one
+/// moment even if someone loads rows meanwhile.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(sqlite3* db) : db_(sqlite3_get_autocommit(db) ? db : nullptr) {
+    if (db_) exec(db_, "BEGIN");
+  }
+  ~ReadTransaction() {
+    if (db_) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  sqlite3* db_;
+};
+
+void check_schema_name(const std::string& schema) {
+  if (schema.empty()) throw UsageError("--schema: the schema name is empty");
+  // The temporary name adds "__new_" and a pid; PostgreSQL cuts names at 63 bytes.
+  if (schema.size() > 40) throw UsageError("--schema " + schema + ": at most 40 bytes, please");
+  if (schema.find('\0') != std::string::npos) throw UsageError("--schema: the name holds a NUL byte");
+  if (schema.rfind("pg_", 0) == 0) throw UsageError("--schema " + schema + ": names starting pg_ are PostgreSQL's");
+}
+
+}  // namespace
+
+std::string sqlite_table_digest(sqlite3* db, const std::string& table, std::uint64_t* rows) {
+  ReadTransaction read(db);
+  std::uint64_t n = 0;
+  const std::string digest = read_table(db, translate_table(db, table), nullptr, n, {});
+  if (rows) *rows = n;
+  return digest;
+}
+
+PublishSummary publish_warehouse(sqlite3* db, const PublishOptions& options) {
+  check_schema_name(options.schema);
+  ReadTransaction read(db);
+  // Translated before connecting: a table that cannot be published changes nothing anywhere.
+  std::vector<PgTable> tables;
+  for (const std::string& name : table_names(db)) tables.push_back(translate_table(db, name));
+  const std::vector<std::string> indexes = translate_indexes(db);
+  std::uint64_t total = 0;
+  for (const PgTable& t : tables) {
+    Statement count(db, "SELECT count(*) FROM " + quote_identifier(t.name));
+    count.step();
+    total += static_cast<std::uint64_t>(sqlite3_column_int64(count.get(), 0));
+  }
+
+  PgSession pg(options.conninfo);
+  const std::string name = pg_identifier(options.schema);
+  const std::string temporary = pg_identifier(options.schema + "__new_" + std::to_string(::getpid()));
+  pg.exec("SET client_min_messages = warning");  // no NOTICE per object the DROP ... CASCADE drops
+  pg.exec("SET client_encoding = 'UTF8'");
+  pg.exec("SET application_name = 'aigc publish'");
+  pg.exec("BEGIN");
+  pg.exec("CREATE SCHEMA " + temporary);
+  pg.exec("SET LOCAL search_path = " + temporary + ", pg_catalog");
+  for (const PgTable& t : tables) pg.exec(t.create);
+
+  PublishSummary summary;
+  summary.schema = options.schema;
+  std::uint64_t done = 0;
+  for (const PgTable& t : tables) {
+    std::uint64_t rows = 0;
+    const std::uint64_t before = done;
+    auto tick = [&] {
+      if (options.progress) options.progress(before + rows, total);
+    };
+    summary.tables.push_back({t.name, 0, read_table(db, t, &pg, rows, tick)});
+    summary.tables.back().rows = rows;
+    done += rows;
+    if (options.progress) options.progress(done, total);
+  }
+  summary.rows = done;
+  for (const PgTable& t : tables)
+    if (!t.constraints.empty()) pg.exec(t.constraints);
+  for (const PgTable& t : tables)
+    for (const std::string& fk : t.foreign_keys) pg.exec(fk);
+  for (const std::string& index : indexes) pg.exec(index);
+
+  // The check, before the swap: a copy that differs never replaces anything.
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const auto got = pg.exec(pg_digest_sql(tables[i]));
+    const PublishedTable& want = summary.tables[i];
+    if (got.empty() || got[0][0] != std::to_string(want.rows))
+      throw DataError("publish check failed for table " + want.name + ": " + std::to_string(want.rows) +
+                      " rows in the warehouse, " + (got.empty() ? "?" : got[0][0]) + " on PostgreSQL");
+    if (got[0][1] != want.digest)
+      throw DataError("publish check failed for table " + want.name +
+                      ": its rows on PostgreSQL differ from the warehouse's (digest " + got[0][1] + ", expected " +
+                      want.digest + ")");
+  }
+  pg.exec("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+  pg.exec("ALTER SCHEMA " + temporary + " RENAME TO " + name);
+  pg.exec("COMMIT");
+  return summary;
+}
+
+}  // namespace aigc
