@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -210,10 +210,10 @@ TEST_CASE("publish: each GLOB of the schema and its regex agree on PostgreSQL, s
         patterns.push_back(check.substr(at, check.find('\'', at) - at));
       }
   REQUIRE(patterns.size() >= 10);
-  const std::vector<std::string> probes = {"",        "a",        "abc_1",    "Abc",       "1abc",     "a-b",
-                                           "2023-05", "2023-13",  "3023-05",  "2023-05-17", "2023",    "2023H1",
-                                           "2023H3",  "CNY",      "CN",       "cny",        "[1,2,5]", "[1,2,a]",
-                                           "[]",      "1,2]",     "[1, 2]",   "年",         "a\nb",    "2023-05\n"};
+  const std::vector<std::string> probes = {"",        "a",       "abc_1",   "Abc",        "1abc",    "a-b",
+                                           "2023-05", "2023-13", "3023-05", "2023-05-17", "2023",    "2023H1",
+                                           "2023H3",  "CNY",     "CN",      "cny",        "[1,2,5]", "[1,2,a]",
+                                           "[]",      "1,2]",    "[1, 2]",  "年",         "a\nb",    "2023-05\n"};
   PgServer& pg = PgServer::shared();
   std::string values;
   for (const auto& p : patterns)
@@ -233,8 +233,8 @@ TEST_CASE("publish: each GLOB of the schema and its regex agree on PostgreSQL, s
       values += std::string(values.empty() ? "" : ", ") + "(" + lit(s) + ", " + lit(aigc::glob_to_regex(p)) + ", " +
                 (glob ? "true" : "false") + ", " + lit(p) + ")";
     }
-  const std::string disagreements = sql_value(pg, 
-      "SELECT string_agg(format('%L GLOB %L', s, p), '; ') FROM (VALUES " + values + ") AS v(s, r, g, p) WHERE (s ~ r) <> g");
+  const std::string disagreements = sql_value(pg, "SELECT string_agg(format('%L GLOB %L', s, p), '; ') FROM (VALUES " +
+                                                      values + ") AS v(s, r, g, p) WHERE (s ~ r) <> g");
   CHECK(disagreements == "");
 }
 
@@ -267,23 +267,26 @@ TEST_CASE("publish: the warehouse copied into PostgreSQL, counts equal, a CHECK 
   CHECK(counts == sqlite_counts(db));
   CHECK(counts.find("aigc_meta=") != std::string::npos);
   CHECK(counts.find("tricky=8") != std::string::npos);
-  CHECK(sql_value(pg, "SELECT string_agg(coalesce(v, '<null>'), '|' ORDER BY k::int) FROM aigc.tricky", "publish_first") ==
-        "tab\there|line\nbreak|back\\slash\\N|<null>||数据|0.1|9007199254740993");
+  CHECK(sql_value(pg, "SELECT string_agg(coalesce(v, '<null>'), '|' ORDER BY k::int) FROM aigc.tricky",
+                  "publish_first") == "tab\there|line\nbreak|back\\slash\\N|<null>||数据|0.1|9007199254740993");
   // Types, keys and foreign keys came along.
-  CHECK(sql_value(pg, "SELECT data_type FROM information_schema.columns WHERE table_schema = 'aigc' AND table_name = "
-                "'pricing' AND column_name = 'price_min'",
-                "publish_first") == "double precision");
-  CHECK(sql_value(pg, "SELECT count(*) > 20 FROM information_schema.table_constraints WHERE table_schema = 'aigc' AND "
-                "constraint_type = 'FOREIGN KEY'",
-                "publish_first") == "t");
+  CHECK(sql_value(pg,
+                  "SELECT data_type FROM information_schema.columns WHERE table_schema = 'aigc' AND table_name = "
+                  "'pricing' AND column_name = 'price_min'",
+                  "publish_first") == "double precision");
+  CHECK(sql_value(pg,
+                  "SELECT count(*) > 20 FROM information_schema.table_constraints WHERE table_schema = 'aigc' AND "
+                  "constraint_type = 'FOREIGN KEY'",
+                  "publish_first") == "t");
   // The GLOB CHECK of named_list.list_id, enforced by PostgreSQL.
   const std::string insert = "INSERT INTO aigc.named_list (list_id, title, title_printed, kind, source_note) VALUES ";
   CHECK(psql_refuses(pg, insert + "('Bad-Id', 't', 1, 'list', 'mine')", "publish_first", "named_list_list_id_check"));
   CHECK(psql_refuses(pg, insert + "('ok_id', 't', 1, 'list', NULL)", "publish_first", "check"));
   CHECK_NOTHROW(pg.psql(insert + "('ok_id', 't', 1, 'list', 'mine')", "publish_first"));
   // A foreign key, enforced.
-  CHECK(psql_refuses(pg, "INSERT INTO aigc.firm_industry (firm_id, industry_id, role, source_note) VALUES ('nosuch', "
-                         "'nosuch', 'example', 'mine')",
+  CHECK(psql_refuses(pg,
+                     "INSERT INTO aigc.firm_industry (firm_id, industry_id, role, source_note) VALUES ('nosuch', "
+                     "'nosuch', 'example', 'mine')",
                      "publish_first", "foreign key"));
 }
 
@@ -306,8 +309,8 @@ TEST_CASE("publish: a second publish replaces the first; a row added between sho
   CHECK(std::stoi(sql_value(pg, "SELECT count(*) FROM aigc.firm", "publish_twice")) == std::stoi(firms_before) + 1);
   CHECK(sql_value(pg, "SELECT name_en FROM aigc.firm WHERE firm_id = 'my_firm'", "publish_twice") == "My Firm");
   CHECK(sql_value(pg, "SELECT to_regclass('aigc.left_by_hand') IS NULL", "publish_twice") == "t");
-  CHECK(sql_value(pg, "SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname LIKE 'aigc%'", "publish_twice") ==
-        "aigc");
+  CHECK(sql_value(pg, "SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname LIKE 'aigc%'",
+                  "publish_twice") == "aigc");
   CHECK(table_counts(pg, "publish_twice") == sqlite_counts(db));
   // --schema: another schema beside it, the first untouched.
   r = test::run_aigc({"--db", db.string(), "publish", pg.url("publish_twice"), "--schema", "aigc_copy"}, dir.path());
@@ -328,7 +331,8 @@ TEST_CASE("publish: killed during COPY, the previous schema is intact and comple
   {
     std::ofstream csv(dir / "big.csv");
     csv << "id,name,amount,note\n";
-    for (int i = 0; i < 300000; ++i) csv << i << ",name " << i << "," << i * 0.25 << ",some text to make the row longer\n";
+    for (int i = 0; i < 300000; ++i)
+      csv << i << ",name " << i << "," << i * 0.25 << ",some text to make the row longer\n";
   }
   r = test::run_aigc({"--db", db.string(), "import", (dir / "big.csv").string(), "--as", "big"}, dir.path());
   REQUIRE(r.status == 0);
@@ -386,10 +390,12 @@ TEST_CASE("publish: killed during COPY, the previous schema is intact and comple
   pq.PQfinish(watch);
   CHECK(table_counts(pg, "publish_killed") == before);
   CHECK(before.find("big=") == std::string::npos);
-  CHECK(sql_value(pg, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'aigc\\_\\_new%'", "publish_killed") == "0");
-  CHECK(sql_value(pg, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = "
-                "'big'",
-                "publish_killed") == "0");
+  CHECK(sql_value(pg, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'aigc\\_\\_new%'", "publish_killed") ==
+        "0");
+  CHECK(sql_value(pg,
+                  "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = "
+                  "'big'",
+                  "publish_killed") == "0");
 }
 
 TEST_CASE("publish: a bad connection string or a refused password is exit 1, and the password is never printed") {

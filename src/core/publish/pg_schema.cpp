@@ -54,16 +54,16 @@ const std::map<std::string, std::string, std::less<>>& function_names() {
   // the values a CHECK sees. length() counts characters in both; PostgreSQL's
   // length() of bytea would count bytes, so char_length says which is meant.
   static const std::map<std::string, std::string, std::less<>> names = {
-      {"length", "char_length"}, {"lower", "lower"},   {"upper", "upper"},   {"abs", "abs"},
+      {"length", "char_length"}, {"lower", "lower"},     {"upper", "upper"},   {"abs", "abs"},
       {"coalesce", "coalesce"},  {"ifnull", "coalesce"}, {"nullif", "nullif"}, {"trim", "btrim"},
-      {"ltrim", "ltrim"},        {"rtrim", "rtrim"},   {"substr", "substr"}, {"substring", "substr"}};
+      {"ltrim", "ltrim"},        {"rtrim", "rtrim"},     {"substr", "substr"}, {"substring", "substr"}};
   return names;
 }
 
 /// Words that mean the same in both dialects, written as they are.
 bool is_shared_keyword(std::string_view w) {
-  for (const char* k : {"and", "or", "not", "in", "null", "between", "true", "false", "case", "when", "then", "else",
-                        "end"})
+  for (const char* k :
+       {"and", "or", "not", "in", "null", "between", "true", "false", "case", "when", "then", "else", "end"})
     if (iequals(w, k)) return true;
   return false;
 }
@@ -158,15 +158,14 @@ std::string translate(std::string_view sql, const std::vector<TableColumn>& colu
           emit("=");
         else if (p == "!=")
           emit("<>");
-        else if (p == "(" || p == ")" || p == "," || p == "=" || p == "<>" || p == "<" || p == "<=" || p == ">" || p == ">=" ||
-                 p == "+" || p == "-" || p == "*" || p == "/" || p == "%" || p == "||")
+        else if (p == "(" || p == ")" || p == "," || p == "=" || p == "<>" || p == "<" || p == "<=" || p == ">" ||
+                 p == ">=" || p == "+" || p == "-" || p == "*" || p == "/" || p == "%" || p == "||")
           emit(p);
         else
           throw Untranslatable{"operator " + std::string(p) + " has no translation"};
         break;
       }
-      default:
-        throw Untranslatable{"'" + std::string(tok.text) + "' has no translation"};
+      default: throw Untranslatable{"'" + std::string(tok.text) + "' has no translation"};
     }
   }
   if (out.empty()) throw Untranslatable{"an empty expression"};
@@ -176,14 +175,10 @@ std::string translate(std::string_view sql, const std::vector<TableColumn>& colu
 PgType pg_type_of(const TableColumn& column, bool strict) {
   if (!strict) return PgType::text;
   switch (column.type) {
-    case ColumnType::integer:
-      return PgType::bigint;
-    case ColumnType::real:
-      return PgType::double_precision;
-    case ColumnType::blob:
-      return PgType::bytea;
-    default:
-      return PgType::text;
+    case ColumnType::integer: return PgType::bigint;
+    case ColumnType::real: return PgType::double_precision;
+    case ColumnType::blob: return PgType::bytea;
+    default: return PgType::text;
   }
 }
 
@@ -210,14 +205,10 @@ std::string column_list(const std::vector<std::string>& names) {
 
 std::string_view pg_type_name(PgType type) noexcept {
   switch (type) {
-    case PgType::bigint:
-      return "bigint";
-    case PgType::double_precision:
-      return "double precision";
-    case PgType::bytea:
-      return "bytea";
-    default:
-      return "text";
+    case PgType::bigint: return "bigint";
+    case PgType::double_precision: return "double precision";
+    case PgType::bytea: return "bytea";
+    default: return "text";
   }
 }
 
@@ -314,7 +305,8 @@ PgTable translate_table(sqlite3* db, const std::string& table) {
   for (std::size_t i : info.primary_key()) key.push_back(info.columns[i].name);
   if (!key.empty()) constraints.push_back("ADD PRIMARY KEY " + column_list(key));
   // UNIQUE constraints are the indexes SQLite made for them (origin 'u').
-  each_row(db, "SELECT name FROM pragma_index_list(" + quote_literal(info.name) + ") WHERE origin = 'u' ORDER BY seq DESC",
+  each_row(db,
+           "SELECT name FROM pragma_index_list(" + quote_literal(info.name) + ") WHERE origin = 'u' ORDER BY seq DESC",
            [&](const std::vector<std::string>& r) {
              std::vector<std::string> cols;
              each_row(db, "SELECT name FROM pragma_index_info(" + quote_literal(r[0]) + ") ORDER BY seqno",
@@ -370,8 +362,8 @@ std::vector<std::string> translate_indexes(sqlite3* db) {
                       "SELECT \"unique\" FROM pragma_index_list(" + quote_literal(info.name) +
                           ") WHERE name = " + quote_literal(name),
                       [&](const std::vector<std::string>& u) { unique = u[0] == "1"; });
-             std::string create = std::string(unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
-                                  pg_identifier(name) + " ON " + pg_identifier(info.name) + " (";
+             std::string create = std::string(unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + pg_identifier(name) +
+                                  " ON " + pg_identifier(info.name) + " (";
              for (std::size_t i = 0; i < keys.size(); ++i) create += (i ? ", " : "") + keys[i];
              create += ")";
              // A partial index: the WHERE after the column list, at the top level.
@@ -386,8 +378,8 @@ std::vector<std::string> translate_indexes(sqlite3* db) {
                  try {
                    create += " WHERE " + translate(where, info.columns);
                  } catch (const Untranslatable& u) {
-                   throw DataError("cannot publish index " + name + " of table " + info.name + ": its WHERE (" +
-                                   where + ") has no PostgreSQL translation: " + u.reason);
+                   throw DataError("cannot publish index " + name + " of table " + info.name + ": its WHERE (" + where +
+                                   ") has no PostgreSQL translation: " + u.reason);
                  }
                  break;
                }

@@ -4,7 +4,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "base/error.h"
 #include "base/real_text.h"
@@ -42,8 +47,8 @@ class PgSession {
       const std::string why = redact_conninfo(first_line(pq_.PQerrorMessage(conn_)));
       pq_.PQfinish(conn_);
       conn_ = nullptr;
-      const std::string target =
-          conninfo.empty() ? std::string("the server libpq's defaults name (PGHOST, PGPORT...)") : redact_conninfo(conninfo);
+      const std::string target = conninfo.empty() ? std::string("the server libpq's defaults name (PGHOST, PGPORT...)")
+                                                  : redact_conninfo(conninfo);
       throw DataError("cannot connect to PostgreSQL at " + target + ": " + why);
     }
   }
@@ -78,13 +83,15 @@ class PgSession {
     if (r) pq_.PQclear(r);
     if (status != PGRES_COPY_IN) fail(sql, why);
   }
-  void put_copy(std::string& buffer, const std::string& sql) {
-    if (buffer.empty()) return;
-    if (pq_.PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
-      fail(sql, pq_.PQerrorMessage(conn_));
-    buffer.clear();
+  /// Sends one piece of COPY data; false (and libpq's reason) on failure.
+  /// Called from CopyPipe's thread, the only one using the connection then.
+  bool try_put_copy(const std::string& data, std::string& why) {
+    if (data.empty() || pq_.PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1) return true;
+    why = pq_.PQerrorMessage(conn_);
+    return false;
   }
-  void end_copy(const std::string& sql) {
+  void end_copy(const std::string& sql, const std::string& send_error) {
+    if (!send_error.empty()) fail(sql, send_error);
     if (pq_.PQputCopyEnd(conn_, nullptr) != 1) fail(sql, pq_.PQerrorMessage(conn_));
     std::string why;
     while (PGresult* r = pq_.PQgetResult(conn_)) {
@@ -104,63 +111,110 @@ class PgSession {
   PGconn* conn_ = nullptr;
 };
 
-/// One field of a row as the digest renders it (publish.h).
-void digest_field(std::string& row, PgType type, sqlite3_stmt* s, int i) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const int kind = sqlite3_column_type(s, i);
-  if (kind == SQLITE_NULL) {
-    row += "N;";
-    return;
+/// Sends COPY data from a thread of its own, so that reading and encoding
+/// the next chunk overlaps sending the last one and the server's parsing it:
+/// the copy takes about as long as the slower side instead of both added.
+class CopyPipe {
+ public:
+  explicit CopyPipe(PgSession& session) : session_(session), thread_([this] { run(); }) {}
+  ~CopyPipe() { finish(); }
+  CopyPipe(const CopyPipe&) = delete;
+  CopyPipe& operator=(const CopyPipe&) = delete;
+
+  /// Queues `buffer` for sending (waiting while two chunks are queued) and
+  /// leaves an empty one in its place.
+  void push(std::string& buffer) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [this] { return queue_.size() < 2 || failed_; });
+    if (failed_) {
+      buffer.clear();  // the error is reported by finish()
+      return;
+    }
+    queue_.push_back(std::move(buffer));
+    if (spare_.empty()) {
+      buffer = std::string();
+      buffer.reserve(kCopyChunk + 64 * 1024);
+    } else {
+      buffer = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    ready_.notify_one();
   }
-  char num[32];
-  switch (type) {
-    case PgType::bigint: {
-      const auto end = std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr;
-      row += 'i';
-      row.append(num, end);
-      row += ';';
-      return;
+
+  /// Waits until everything queued is sent; returns libpq's error, or "".
+  std::string finish() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
     }
-    case PgType::double_precision: {
-      const double v = sqlite3_column_double(s, i);
-      std::uint64_t bits;
-      std::memcpy(&bits, &v, sizeof bits);
-      row += 'r';
-      for (int shift = 60; shift >= 0; shift -= 4) row += kHex[(bits >> shift) & 15];
-      row += ';';
-      return;
-    }
-    case PgType::bytea: {
-      const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
-      const int n = sqlite3_column_bytes(s, i);
-      row += 'b';
-      for (int k = 0; k < n; ++k) {
-        row += kHex[p[k] >> 4];
-        row += kHex[p[k] & 15];
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    return error_;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::string chunk;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        chunk = std::move(queue_.front());
+        queue_.pop_front();
       }
-      row += ';';
-      return;
+      std::string why;
+      const bool sent = session_.try_put_copy(chunk, why);
+      std::lock_guard lock(mutex_);
+      if (!sent) {
+        failed_ = true;
+        error_ = why;
+        queue_.clear();
+        space_.notify_one();
+        return;
+      }
+      chunk.clear();
+      spare_.push_back(std::move(chunk));
+      space_.notify_one();
     }
-    case PgType::text:
-      break;
   }
-  // Text: the value as COPY sent it, so an integer or a REAL in an ANY
-  // column is its text (real_text: the shortest digits that read back).
-  std::string_view text;
-  RealTextBuffer buffer;
-  if (kind == SQLITE_INTEGER) {
-    text = std::string_view(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
-  } else if (kind == SQLITE_FLOAT) {
-    text = real_text(sqlite3_column_double(s, i), buffer);
-  } else {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(s, i));
-    text = std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+
+  PgSession& session_;
+  std::mutex mutex_;
+  std::condition_variable ready_;  ///< a chunk is queued, or the copy is done
+  std::condition_variable space_;  ///< the queue has room, or sending failed
+  std::deque<std::string> queue_;
+  std::vector<std::string> spare_;  ///< sent buffers, reused without reallocating
+  bool done_ = false;
+  bool failed_ = false;
+  std::string error_;
+  std::thread thread_;  ///< last: started once everything it uses exists
+};
+
+/// A million 64-bit hashes add up past 64 bits; PostgreSQL sums them as numeric.
+__extension__ using Int128 = __int128;
+
+/// Adds a row's hash to the table's digest: the first 8 bytes of its md5
+/// as a signed big-endian integer, summed (PostgreSQL: ('x' || left(md5,
+/// 16))::bit(64)::bigint, summed as numeric). A sum does not depend on row
+/// order, so a table needs no key and neither side sorts a million rows.
+void add_row_hash(Int128& sum, std::string_view row) {
+  const Md5Digest h = md5(row);
+  std::uint64_t prefix = 0;
+  for (int k = 0; k < 8; ++k) prefix = prefix << 8 | h[static_cast<std::size_t>(k)];
+  sum += static_cast<std::int64_t>(prefix);
+}
+
+std::string int128_text(Int128 v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  std::string out;
+  for (; v != 0; v /= 10) {
+    const int digit = static_cast<int>(v % 10);
+    out += static_cast<char>('0' + (digit < 0 ? -digit : digit));
   }
-  char len[24];
-  row += 't';
-  row.append(len, std::to_chars(len, len + sizeof len, text.size()).ptr);
-  row += ':';
-  row += text;
+  if (negative) out += '-';
+  return {out.rbegin(), out.rend()};
 }
 
 /// `text` in COPY's text format: backslash, tab, newline and carriage return escaped.
@@ -177,37 +231,95 @@ void append_copy_text(std::string& out, std::string_view text) {
   out.append(text.data() + from, text.size() - from);
 }
 
-/// One field in COPY's text format.
-void copy_field(std::string& out, PgType type, sqlite3_stmt* s, int i) {
+/// One field of a row, rendered once for both uses: in COPY's text format
+/// into `copy` (when sending), and as the digest renders it (publish.h:
+/// what PostgreSQL's quote_nullable() or encode(..., 'hex') gives) into
+/// `digest`.
+void encode_field(std::string* copy, std::string& digest, PgType type, sqlite3_stmt* s, int i) {
   static constexpr char kHex[] = "0123456789abcdef";
   const int kind = sqlite3_column_type(s, i);
-  char num[32];
-  switch (kind) {
-    case SQLITE_NULL:
-      out += "\\N";
-      return;
-    case SQLITE_INTEGER:
-      out.append(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
-      return;
-    case SQLITE_FLOAT: {
-      RealTextBuffer buffer;
-      out += real_text(sqlite3_column_double(s, i), buffer);
-      return;
-    }
-    default:
-      break;
-  }
-  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
-  const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
-  if (type == PgType::bytea) {
-    out += "\\\\x";  // bytea's hex input, its backslash escaped for COPY
-    for (std::size_t k = 0; k < n; ++k) {
-      out += kHex[p[k] >> 4];
-      out += kHex[p[k] & 15];
-    }
+  if (kind == SQLITE_NULL) {
+    if (copy) *copy += "\\N";
+    digest += "NULL";
     return;
   }
-  append_copy_text(out, std::string_view(reinterpret_cast<const char*>(p ? p : reinterpret_cast<const unsigned char*>("")), n));
+  char num[32];
+  switch (type) {
+    case PgType::bigint: {
+      const std::string_view text(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
+      if (copy) *copy += text;
+      digest += '\'';
+      digest += text;
+      digest += '\'';
+      return;
+    }
+    case PgType::double_precision: {
+      const double v = sqlite3_column_double(s, i);
+      if (copy) {
+        RealTextBuffer buffer;
+        *copy += real_text(v, buffer);
+      }
+      // float8send's bytes: the IEEE-754 bits, most significant first.
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      char hex[16];
+      for (int k = 0; k < 16; ++k) hex[k] = kHex[(bits >> (60 - 4 * k)) & 15];
+      digest.append(hex, sizeof hex);
+      return;
+    }
+    case PgType::bytea: {
+      const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
+      const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
+      const std::size_t from = digest.size();
+      digest.resize(from + 2 * n);
+      for (std::size_t k = 0; k < n; ++k) {
+        digest[from + 2 * k] = kHex[p[k] >> 4];
+        digest[from + 2 * k + 1] = kHex[p[k] & 15];
+      }
+      if (copy) {
+        *copy += "\\\\x";  // bytea's hex input, its backslash escaped for COPY
+        copy->append(digest, from, 2 * n);
+      }
+      return;
+    }
+    case PgType::text: break;
+  }
+  // Text: an integer or a REAL in an ANY column goes as its text
+  // (real_text: the shortest digits that read back).
+  std::string_view text;
+  RealTextBuffer buffer;
+  if (kind == SQLITE_INTEGER) {
+    text = std::string_view(num, std::to_chars(num, num + sizeof num, sqlite3_column_int64(s, i)).ptr);
+  } else if (kind == SQLITE_FLOAT) {
+    text = real_text(sqlite3_column_double(s, i), buffer);
+  } else {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(s, i));
+    text = std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  }
+  bool plain = true;  // nothing to escape on either side: the common case
+  bool backslash = false;
+  for (const char c : text) {
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == '\'') {
+      plain = false;
+      backslash |= c == '\\';
+    }
+  }
+  if (plain) {
+    if (copy) *copy += text;
+    digest += '\'';
+    digest += text;
+    digest += '\'';
+    return;
+  }
+  if (copy) append_copy_text(*copy, text);
+  // quote_literal(): quotes and backslashes doubled, E'' when there is a backslash.
+  if (backslash) digest += 'E';
+  digest += '\'';
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') digest += c;
+    digest += c;
+  }
+  digest += '\'';
 }
 
 /// Reads every row of `table` from SQLite; with a session, sends them with
@@ -227,63 +339,63 @@ std::string read_table(sqlite3* db, const PgTable& table, PgSession* session, st
   Statement statement(db, select);
   sqlite3_stmt* s = statement.get();
   const int n = static_cast<int>(table.columns.size());
-  if (session) session->begin_copy(copy);
+  std::optional<CopyPipe> pipe;
+  if (session) {
+    session->begin_copy(copy);
+    pipe.emplace(*session);
+  }
   std::string buffer;
   buffer.reserve(kCopyChunk + 64 * 1024);
   std::string row;
-  std::vector<Md5Digest> hashes;
+  Int128 sum = 0;
   rows = 0;
   while (statement.step()) {
     row.clear();
     for (int i = 0; i < n; ++i) {
       const PgType type = table.columns[static_cast<std::size_t>(i)].type;
-      digest_field(row, type, s, i);
-      if (session) {
-        if (i) buffer += '\t';
-        copy_field(buffer, type, s, i);
+      if (i) {
+        row += ',';
+        if (session) buffer += '\t';
       }
+      encode_field(session ? &buffer : nullptr, row, type, s, i);
     }
-    hashes.push_back(md5(row));
+    add_row_hash(sum, row);
     if (session) {
       buffer += '\n';
-      if (buffer.size() >= kCopyChunk) session->put_copy(buffer, copy);
+      if (buffer.size() >= kCopyChunk) pipe->push(buffer);
     }
     if (++rows % kProgressEvery == 0 && tick) tick();
   }
   if (session) {
-    session->put_copy(buffer, copy);
-    session->end_copy(copy);
+    pipe->push(buffer);
+    const std::string send_error = pipe->finish();
+    session->end_copy(copy, send_error);
   }
-  std::sort(hashes.begin(), hashes.end());
-  Md5 all;
-  for (const auto& h : hashes) all.update(md5_hex(h));
-  return md5_hex(all.finish());
+  return int128_text(sum);
 }
 
-/// The digest's SQL on PostgreSQL: the same rendering as digest_field().
+/// The digest's SQL on PostgreSQL: the same rendering as encode_field().
 std::string pg_digest_sql(const PgTable& table) {
+  // concat_ws takes at most 100 arguments: wider rows are joined in groups,
+  // which gives the same text since no field is ever NULL.
+  constexpr std::size_t kGroup = 64;
   std::string row;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (i % kGroup == 0)
+      row += i ? "), concat_ws(',', " : "concat_ws(',', concat_ws(',', ";
+    else
+      row += ", ";
     const std::string c = pg_identifier(table.columns[i].name);
-    std::string field;
     switch (table.columns[i].type) {
       case PgType::bigint:
-        field = "'i' || " + c + "::text || ';'";
-        break;
-      case PgType::double_precision:
-        field = "'r' || encode(float8send(" + c + "), 'hex') || ';'";
-        break;
-      case PgType::bytea:
-        field = "'b' || encode(" + c + ", 'hex') || ';'";
-        break;
-      case PgType::text:
-        field = "'t' || octet_length(" + c + ")::text || ':' || " + c;
-        break;
+      case PgType::text: row += "quote_nullable(" + c + ")"; break;
+      case PgType::double_precision: row += "coalesce(encode(float8send(" + c + "), 'hex'), 'NULL')"; break;
+      case PgType::bytea: row += "coalesce(encode(" + c + ", 'hex'), 'NULL')"; break;
     }
-    row += (i ? " || " : "") + std::string("coalesce(") + field + ", 'N;')";
   }
-  return "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h COLLATE \"C\"), '')) FROM (SELECT md5(" + row +
-         ") AS h FROM " + pg_identifier(table.name) + ") AS rows";
+  row += "))";
+  return "SELECT count(*), coalesce(sum(('x' || left(md5(" + row + "), 16))::bit(64)::bigint), 0) FROM " +
+         pg_identifier(table.name);
 }
 
 /// A read transaction on the SQLite file, so every table is read as of one

@@ -30,7 +30,7 @@ struct PublishOptions {
 struct PublishedTable {
   std::string name;
   std::uint64_t rows = 0;
-  std::string digest;  ///< md5, equal on both sides (see publish.cpp)
+  std::string digest;  ///< sqlite_table_digest(), equal on both sides
 };
 
 struct PublishSummary {
@@ -45,11 +45,12 @@ struct PublishSummary {
 /// statement, or a table's count or digest differs after the copy.
 PublishSummary publish_warehouse(sqlite3* db, const PublishOptions& options);
 
-/// The per-table digest's SQL on PostgreSQL, and the same computed on SQLite,
-/// exposed for the tests: the md5 of the sorted md5s of the rows, each row
-/// rendered field by field as N; (NULL), i<integer>; r<IEEE-754 bits in
-/// hex>; t<byte length>:<text> or b<hex>; (bytea). Sorted row hashes make
-/// it independent of row order, so a table needs no key.
+/// The per-table digest, computed alike on both sides (on PostgreSQL by
+/// one aggregate query): each row rendered as its fields joined by ',', a
+/// field as PostgreSQL's quote_nullable() writes it (NULL, '42', 'it''s',
+/// E'a\\b'), except a double as the hex of its IEEE-754 bits (float8send)
+/// and bytea as hex; then the first 64 bits of each row's md5, as a signed
+/// integer, summed over the rows. Exposed for the tests.
 std::string sqlite_table_digest(sqlite3* db, const std::string& table, std::uint64_t* rows = nullptr);
 
 }  // namespace aigc
