@@ -11,9 +11,7 @@ constexpr std::string_view kHidden = "***";
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-bool is_word_char(char c) noexcept {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
+bool is_word_char(char c) noexcept { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
 bool starts_with_nocase(std::string_view text, std::size_t at, std::string_view word) {
   if (text.size() - at < word.size()) return false;
@@ -176,9 +174,8 @@ std::vector<std::string> conninfo_passwords(std::string_view conninfo) {
   PasswordValue found;
   for (std::size_t i = 0; find_password(conninfo, i, found); i = std::max(found.end, i + 1)) add(found.value);
   // Longest first, so a password that contains another is hidden whole.
-  std::sort(passwords.begin(), passwords.end(), [](const std::string& a, const std::string& b) {
-    return a.size() > b.size();
-  });
+  std::sort(passwords.begin(), passwords.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   return passwords;
 }
 
