@@ -19,10 +19,11 @@
 
 #include "base/error.h"
 #include "pg_server.h"
+#include "postgres/conninfo.h"
 #include "postgres/libpq_library.h"
-#include "postgres/redact.h"
 #include "publish/md5.h"
 #include "publish/pg_schema.h"
+#include "publish/publish.h"
 #include "sqlite/table_info.h"
 #include "support.h"
 
@@ -288,6 +289,48 @@ TEST_CASE("publish: the warehouse copied into PostgreSQL, counts equal, a CHECK 
                      "INSERT INTO aigc.firm_industry (firm_id, industry_id, role, source_note) VALUES ('nosuch', "
                      "'nosuch', 'example', 'mine')",
                      "publish_first", "foreign key"));
+}
+
+TEST_CASE("publish: every kind of value arrives exactly, and the digest sees a changed value") {
+  PgServer& pg = PgServer::shared();
+  pg.create_database("publish_typed");
+  test::TempDir dir;
+  const auto path = built_warehouse(dir);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE typed (i INTEGER, r REAL, t TEXT, b BLOB, a ANY) STRICT;"
+                       "INSERT INTO typed VALUES (9223372036854775807, 0.1, 'it''s', x'00ff', 1),"
+                       " (-9223372036854775808, 1e-7, 'back\\slash\ttab', x'', 2.5),"
+                       " (NULL, -0.0, '', NULL, 'text'), (0, 1e300, '数据', x'5c27', NULL),"
+                       " (7, 1.0 / 3, NULL, x'0a', 'E''x\\')",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  std::uint64_t rows = 0;
+  const std::string digest = aigc::sqlite_table_digest(db, "typed", &rows);
+  const std::string digest_sql = aigc::pg_table_digest_sql(aigc::translate_table(db, "typed"));
+  sqlite3_close(db);
+  CHECK(rows == 5);
+  const auto r = test::run_aigc({"--db", path.string(), "publish", pg.url("publish_typed")}, dir.path());
+  INFO(r.describe());
+  REQUIRE(r.status == 0);
+  const std::string on = "SET search_path = aigc; ";
+  // NULL shown as ~; -0.0 is 0.0 in SQLite already (it stores it as the integer 0).
+  CHECK(sql_value(pg,
+                  "SELECT string_agg(concat_ws('|', coalesce(i::text, '~'), encode(float8send(r), 'hex'), "
+                  "coalesce(t, '~'), coalesce(encode(b, 'hex'), '~'), coalesce(a, '~')), E'\\n' ORDER BY i "
+                  "NULLS FIRST) FROM aigc.typed",
+                  "publish_typed") ==
+        "~|0000000000000000||~|text\n"
+        "-9223372036854775808|3e7ad7f29abcaf48|back\\slash\ttab||2.5\n"
+        "0|7e37e43c8800759c|数据|5c27|~\n"
+        "7|3fd5555555555555|~|0a|E'x\\\n"
+        "9223372036854775807|3fb999999999999a|it's|00ff|1");
+  CHECK(sql_value(pg, on + digest_sql, "publish_typed") == "5|" + digest);
+  // One value changed on the server: the digest no longer agrees.
+  pg.psql("UPDATE aigc.typed SET t = 'it''S' WHERE i = 0", "publish_typed");
+  const std::string changed = sql_value(pg, on + digest_sql, "publish_typed");
+  CHECK(changed.substr(0, 2) == "5|");
+  CHECK(changed != "5|" + digest);
 }
 
 TEST_CASE("publish: a second publish replaces the first; a row added between shows up") {

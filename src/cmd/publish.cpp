@@ -4,7 +4,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/progress.h"
-#include "postgres/redact.h"
+#include "postgres/conninfo.h"
 #include "publish/publish.h"
 #include "warehouse/warehouse.h"
 

@@ -7,14 +7,16 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "base/error.h"
 #include "base/real_text.h"
+#include "postgres/conninfo.h"
 #include "postgres/libpq_library.h"
-#include "postgres/redact.h"
+#include "postgres/pg_engine.h"
 #include "publish/md5.h"
 #include "publish/pg_schema.h"
 #include "sqlite/quote.h"
@@ -40,20 +42,12 @@ std::string first_line(std::string_view s) {
 /// without COMMIT ends the transaction: the server rolls it back.
 class PgSession {
  public:
-  explicit PgSession(const std::string& conninfo) : pq_(libpq()) {
-    conn_ = pq_.PQconnectdb(conninfo.c_str());
-    if (conn_ == nullptr) throw DataError("cannot connect to PostgreSQL: out of memory");
-    if (pq_.PQstatus(conn_) != CONNECTION_OK) {
-      const std::string why = redact_conninfo(first_line(pq_.PQerrorMessage(conn_)));
-      pq_.PQfinish(conn_);
-      conn_ = nullptr;
-      const std::string target = conninfo.empty() ? std::string("the server libpq's defaults name (PGHOST, PGPORT...)")
-                                                  : redact_conninfo(conninfo);
-      throw DataError("cannot connect to PostgreSQL at " + target + ": " + why);
-    }
-  }
-  ~PgSession() {
-    if (conn_ != nullptr) pq_.PQfinish(conn_);
+  /// Connects as every PostgreSQL command does (PgConnection::open: the
+  /// same "cannot connect" message, the password hidden), then works on
+  /// the raw handle: COPY is libpq's, not the engine seam's.
+  explicit PgSession(const std::string& conninfo)
+      : pq_(libpq()), conninfo_(conninfo), connection_(PgConnection::open(conninfo, Access::read_write)) {
+    conn_ = connection_->handle();
   }
   PgSession(const PgSession&) = delete;
   PgSession& operator=(const PgSession&) = delete;
@@ -103,11 +97,13 @@ class PgSession {
 
  private:
   [[noreturn]] void fail(const std::string& sql, const std::string& why) {
-    std::string message = redact_conninfo(why);
+    std::string message = redact_message(why, conninfo_);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     throw DataError("PostgreSQL refused " + first_line(sql).substr(0, 200) + ": " + message);
   }
   const LibPq& pq_;
+  std::string conninfo_;  ///< for hiding its password in messages
+  std::unique_ptr<PgConnection> connection_;
   PGconn* conn_ = nullptr;
 };
 
@@ -374,30 +370,6 @@ std::string read_table(sqlite3* db, const PgTable& table, PgSession* session, st
   return int128_text(sum);
 }
 
-/// The digest's SQL on PostgreSQL: the same rendering as encode_field().
-std::string pg_digest_sql(const PgTable& table) {
-  // concat_ws takes at most 100 arguments: wider rows are joined in groups,
-  // which gives the same text since no field is ever NULL.
-  constexpr std::size_t kGroup = 64;
-  std::string row;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    if (i % kGroup == 0)
-      row += i ? "), concat_ws(',', " : "concat_ws(',', concat_ws(',', ";
-    else
-      row += ", ";
-    const std::string c = pg_identifier(table.columns[i].name);
-    switch (table.columns[i].type) {
-      case PgType::bigint:
-      case PgType::text: row += "quote_nullable(" + c + ")"; break;
-      case PgType::double_precision: row += "coalesce(encode(float8send(" + c + "), 'hex'), 'NULL')"; break;
-      case PgType::bytea: row += "coalesce(encode(" + c + ", 'hex'), 'NULL')"; break;
-    }
-  }
-  row += "))";
-  return "SELECT count(*), coalesce(sum(('x' || left(md5(" + row + "), 16))::bit(64)::bigint), 0) FROM " +
-         pg_identifier(table.name);
-}
-
 /// A read transaction on the SQLite file, so every table is read as of one
 /// moment even if someone loads rows meanwhile.
 class ReadTransaction {
@@ -431,6 +403,29 @@ std::string sqlite_table_digest(sqlite3* db, const std::string& table, std::uint
   const std::string digest = read_table(db, translate_table(db, table), nullptr, n, {});
   if (rows) *rows = n;
   return digest;
+}
+
+std::string pg_table_digest_sql(const PgTable& table) {
+  // concat_ws takes at most 100 arguments: wider rows are joined in groups,
+  // which gives the same text since no field is ever NULL.
+  constexpr std::size_t kGroup = 64;
+  std::string row;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (i % kGroup == 0)
+      row += i ? "), concat_ws(',', " : "concat_ws(',', concat_ws(',', ";
+    else
+      row += ", ";
+    const std::string c = pg_identifier(table.columns[i].name);
+    switch (table.columns[i].type) {
+      case PgType::bigint:
+      case PgType::text: row += "quote_nullable(" + c + ")"; break;
+      case PgType::double_precision: row += "coalesce(encode(float8send(" + c + "), 'hex'), 'NULL')"; break;
+      case PgType::bytea: row += "coalesce(encode(" + c + ", 'hex'), 'NULL')"; break;
+    }
+  }
+  row += "))";
+  return "SELECT count(*), coalesce(sum(('x' || left(md5(" + row + "), 16))::bit(64)::bigint), 0) FROM " +
+         pg_identifier(table.name);
 }
 
 PublishSummary publish_warehouse(sqlite3* db, const PublishOptions& options) {
@@ -481,7 +476,7 @@ PublishSummary publish_warehouse(sqlite3* db, const PublishOptions& options) {
 
   // The check, before the swap: a copy that differs never replaces anything.
   for (std::size_t i = 0; i < tables.size(); ++i) {
-    const auto got = pg.exec(pg_digest_sql(tables[i]));
+    const auto got = pg.exec(pg_table_digest_sql(tables[i]));
     const PublishedTable& want = summary.tables[i];
     if (got.empty() || got[0][0] != std::to_string(want.rows))
       throw DataError("publish check failed for table " + want.name + ": " + std::to_string(want.rows) +

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "publish/pg_schema.h"
+
 namespace aigc {
 
 struct PublishOptions {
@@ -52,5 +54,8 @@ PublishSummary publish_warehouse(sqlite3* db, const PublishOptions& options);
 /// and bytea as hex; then the first 64 bits of each row's md5, as a signed
 /// integer, summed over the rows. Exposed for the tests.
 std::string sqlite_table_digest(sqlite3* db, const std::string& table, std::uint64_t* rows = nullptr);
+/// The same digest's query on PostgreSQL (with search_path at the schema):
+/// one row, the count and the digest.
+std::string pg_table_digest_sql(const PgTable& table);
 
 }  // namespace aigc
