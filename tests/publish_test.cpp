@@ -21,6 +21,7 @@
 #include "pg_server.h"
 #include "postgres/conninfo.h"
 #include "postgres/libpq_library.h"
+#include "pty.h"
 #include "publish/md5.h"
 #include "publish/pg_schema.h"
 #include "publish/publish.h"
@@ -471,4 +472,23 @@ TEST_CASE("publish: a bad connection string or a refused password is exit 1, and
     CHECK(r.err.find("s3cret") == std::string::npos);
   }
   CHECK(aigc::redact_conninfo("postgresql://u:secret@h/db") == "postgresql://u:***@h/db");
+}
+
+TEST_CASE("publish: on a terminal the progress bar shows rows copied, then clears before the summary") {
+  using namespace std::chrono_literals;
+  PgServer& pg = PgServer::shared();
+  pg.create_database("publish_progress");
+  test::TempDir dir;
+  const auto db = built_warehouse(dir);
+  test::Pty pty({"--db", db.string(), "publish", pg.url("publish_progress")}, {"AIGC_PROGRESS_DELAY_MS=0"});
+  REQUIRE(pty.wait_exit(60s) == 0);
+  const std::string& out = pty.output();
+  INFO(out);
+  CHECK(out.find("\033[Kpublish ") != std::string::npos);  // the bar's line, not the summary
+  CHECK(out.find(" rows/s") != std::string::npos);
+  CHECK(out.find("% ETA ") != std::string::npos);
+  const auto cleared = out.rfind("\r\033[K");
+  const auto summary = out.find("published ");
+  REQUIRE(summary != std::string::npos);
+  CHECK(cleared < summary);
 }
