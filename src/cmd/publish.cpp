@@ -24,13 +24,14 @@ given the same keys, foreign keys, CHECKs (GLOB becomes a regular
 expression) and indexes, compared with the warehouse table by table (row
 count and content digest), and only then swapped in place of the schema of
 the same name, in one transaction: a publish that fails or is killed leaves
-the server's previous schema as it was. libpq reads PGHOST, PGPORT, PGUSER,
+the server's previous schema as it was. The old schema is dropped with
+CASCADE: views in other schemas built on its tables go with it. libpq reads PGHOST, PGPORT, PGUSER,
 PGPASSWORD, ~/.pgpass and sslmode as usual; a password is never printed.
 Exit status 1 if the server cannot be reached or the copy differs.
 
 Examples:
   aigc publish postgresql://me@db.example.com/market
-    published 43 tables, 2771 rows to schema aigc at postgresql://me@db.example.com/market (digests match)
+    published 29 tables, 766 rows to schema aigc at postgresql://me@db.example.com/market (digests match)
   aigc publish "host=/var/run/postgresql dbname=market" --schema aigc_test
 )");
   sub->callback([opts, &global] { run_publish(*opts, global, std::cout); });
