@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <filesystem>
 
+#include "engine/access.h"
+
 namespace aigc {
 
 namespace fs = std::filesystem;
@@ -15,8 +17,6 @@ namespace fs = std::filesystem;
 /// empty for an in-memory or temporary database. Output written while
 /// reading `db` must never land on it (core/base/output_file.h).
 fs::path database_file(sqlite3* db);
-
-enum class Access { read_only, read_write };
 
 /// Opens an existing warehouse with foreign keys enforced and a busy timeout.
 /// Throws DataError naming the path if it is missing, unreadable or not a
