@@ -78,6 +78,7 @@ std::unique_ptr<CLI::App> make_app(GlobalOptions& global) {
   setup_shell(*app, global);
   setup_check(*app, global);
   setup_report(*app, global);
+  setup_publish(*app, global);
   setup_serve(*app, global);
   setup_manual(*app, global);
   return app;

@@ -136,6 +136,11 @@ struct ReportCommandOptions {
   ServerFlags server;  ///< --on URL, --schema NAME
 };
 
+/// `aigc publish URL`
+struct PublishCommandOptions {
+  std::string conninfo;  ///< a postgresql:// URL or a libpq keyword string
+  std::string schema = "aigc";
+};
 /// `aigc serve`
 struct ServeCommandOptions {
   std::string host = "127.0.0.1";
@@ -163,6 +168,7 @@ void setup_sql(CLI::App& app, GlobalOptions& global);
 void setup_shell(CLI::App& app, GlobalOptions& global);
 void setup_check(CLI::App& app, GlobalOptions& global);
 void setup_report(CLI::App& app, GlobalOptions& global);
+void setup_publish(CLI::App& app, GlobalOptions& global);
 /// `completion bash` and the hidden `manual`, generated from the commands above:
 /// call it last.
 void setup_manual(CLI::App& app, GlobalOptions& global);
@@ -184,6 +190,7 @@ void run_shell(const ShellCommandOptions& options, const GlobalOptions& global, 
 /// Throws DataError when a check fails (exit status 1), after the report.
 void run_check(const CheckCommandOptions& options, const GlobalOptions& global, std::ostream& out);
 void run_report(const ReportCommandOptions& options, const GlobalOptions& global, std::ostream& out);
+void run_publish(const PublishCommandOptions& options, const GlobalOptions& global, std::ostream& out);
 /// Runs global.serve, or executes aigc-serve with global.argv.
 void run_serve(const ServeCommandOptions& options, const GlobalOptions& global);
 /// The script is generated from the command tree `root`, so it takes that
