@@ -301,7 +301,10 @@ void PgCursor::describe_with_bound_types() const {
   Result prepared(pq.PQprepare(conn, "", sql_.c_str(), static_cast<int>(types.size()), types.data()));
   if (!prepared || pq.PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return;  // running it will say why
   Result described(pq.PQdescribePrepared(conn, ""));
-  if (described && pq.PQresultStatus(described.get()) == PGRES_COMMAND_OK) set_columns(described.get());
+  if (described && pq.PQresultStatus(described.get()) == PGRES_COMMAND_OK) {
+    set_columns(described.get());
+    describe_when_bound_ = false;  // once: the names stay, and each row brings its types
+  }
 }
 
 std::string_view PgCursor::parameter_name(int index) const {
