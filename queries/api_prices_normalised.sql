@@ -12,16 +12,16 @@ SELECT p.name AS product,
        pr.price_max AS price_max_original,
        pr.currency AS original_currency,
        :currency AS currency,
-       round(pr.price_min * CASE
+       round(CAST(pr.price_min * CASE
                WHEN pr.currency = :currency THEN 1.0
                WHEN pr.currency = 'USD' AND :currency = 'CNY' THEN :fx_usd_cny
                WHEN pr.currency = 'CNY' AND :currency = 'USD' THEN 1.0 / :fx_usd_cny
-             END, 6) AS price_min_per_1k_tokens,
-       round(pr.price_max * CASE
+             END AS NUMERIC), 6) AS price_min_per_1k_tokens,
+       round(CAST(pr.price_max * CASE
                WHEN pr.currency = :currency THEN 1.0
                WHEN pr.currency = 'USD' AND :currency = 'CNY' THEN :fx_usd_cny
                WHEN pr.currency = 'CNY' AND :currency = 'USD' THEN 1.0 / :fx_usd_cny
-             END, 6) AS price_max_per_1k_tokens,
+             END AS NUMERIC), 6) AS price_max_per_1k_tokens,
        pr.unit_stated,
        pr.source_line
 FROM pricing AS pr

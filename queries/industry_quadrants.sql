@@ -17,5 +17,5 @@ UNION ALL
 SELECT 5, NULL, NULL, NULL, i.name_zh, NULL, i.assessment
 FROM industry AS i
 WHERE i.quadrant_id IS NULL AND i.source_note IS NULL
-)
-ORDER BY quadrant_no, industry;
+) AS quadrants
+ORDER BY quadrant_no, industry IS NOT NULL, industry;

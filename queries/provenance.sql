@@ -33,5 +33,7 @@ WITH facts(table_name, row_key, label, section_id, source_line, source_quote) AS
 SELECT f.table_name, f.row_key, f.label, s.part, s.title AS section, f.source_line, f.source_quote
 FROM facts AS f
 LEFT JOIN report_section AS s USING (section_id)
-WHERE :term IS NULL OR instr(f.label, :term) > 0 OR instr(coalesce(f.source_quote, ''), :term) > 0 OR f.row_key = :term
+-- (replace(x, t, '') <> x: "x contains t" in SQL that SQLite and PostgreSQL both run; instr() is SQLite's only)
+WHERE :term IS NULL OR :term = '' OR replace(f.label, :term, '') <> f.label
+   OR replace(coalesce(f.source_quote, ''), :term, '') <> coalesce(f.source_quote, '') OR f.row_key = :term
 ORDER BY f.source_line, f.table_name, f.row_key;

@@ -25,8 +25,8 @@ WITH obs AS (
 by_date AS (
   SELECT product_id, direction, as_of,
          count(*) AS observations,
-         round(min(lo), 6) AS lowest,
-         round(max(coalesce(hi, lo)), 6) AS highest,
+         round(CAST(min(lo) AS NUMERIC), 6) AS lowest,
+         round(CAST(max(coalesce(hi, lo)) AS NUMERIC), 6) AS highest,
          count(*) - count(source_note) AS report_rows,
          count(source_note) AS user_rows,
          min(CASE WHEN source_note IS NULL THEN source_line END) AS report_line,

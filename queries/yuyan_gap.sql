@@ -14,19 +14,19 @@ SELECT task_id AS task,
        name_zh AS task_zh,
        yuyan,
        human,
-       round(yuyan - human, 3) AS lead_points,
-       round(yuyan / human, 4) AS ratio_to_human,
+       round(CAST(yuyan - human AS NUMERIC), 3) AS lead_points,
+       round(CAST(yuyan / human AS NUMERIC), 4) AS ratio_to_human,
        CASE WHEN yuyan > human THEN '玉言领先' WHEN yuyan < human THEN '人类领先' ELSE '持平' END AS verdict
 FROM scores
 WHERE is_total = 0
 UNION ALL
 SELECT 'mean of tasks', '六项平均',
-       round((SELECT avg(yuyan) FROM scores WHERE is_total = 0), 3),
-       round((SELECT avg(human) FROM scores WHERE is_total = 0), 3),
-       round((SELECT avg(yuyan) - avg(human) FROM scores WHERE is_total = 0), 3),
-       round((SELECT avg(yuyan) / avg(human) FROM scores WHERE is_total = 0), 4),
+       round(CAST((SELECT avg(yuyan) FROM scores WHERE is_total = 0) AS NUMERIC), 3),
+       round(CAST((SELECT avg(human) FROM scores WHERE is_total = 0) AS NUMERIC), 3),
+       round(CAST((SELECT avg(yuyan) - avg(human) FROM scores WHERE is_total = 0) AS NUMERIC), 3),
+       round(CAST((SELECT avg(yuyan) / avg(human) FROM scores WHERE is_total = 0) AS NUMERIC), 4),
        CASE WHEN abs((SELECT avg(yuyan) FROM scores WHERE is_total = 0) - (SELECT yuyan FROM scores WHERE is_total = 1)) < 0.0005
              AND abs((SELECT avg(human) FROM scores WHERE is_total = 0) - (SELECT human FROM scores WHERE is_total = 1)) < 0.0005
             THEN '与总分一致' ELSE '与总分不一致' END
-)
+) AS gap
 ORDER BY task = 'mean of tasks', lead_points DESC;

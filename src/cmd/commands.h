@@ -73,6 +73,7 @@ struct QueriesCommandOptions {
   std::string name;  ///< empty: list them all
   OutputFlags out{"table"};
   std::string queries;
+  ServerFlags server;  ///< --on URL, --schema NAME
 };
 
 /// `aigc run NAME`
@@ -82,6 +83,7 @@ struct RunCommandOptions {
   OutputFlags out{"table"};
   std::optional<std::string> output;  ///< -o; none: standard output
   std::string queries;
+  ServerFlags server;  ///< --on URL, --schema NAME
 };
 
 /// `aigc export NAME | --all`
@@ -95,6 +97,7 @@ struct ExportCommandOptions {
   OutputFlags out{"csv"};
   bool format_given = false;  ///< -f was given (it is refused with --xlsx)
   std::string queries;
+  ServerFlags server;  ///< --on URL, --schema NAME
 };
 
 /// `aigc sql [SQL]`
@@ -104,6 +107,7 @@ struct SqlCommandOptions {
   std::optional<std::string> output;  ///< -o; none: standard output
   bool write = false;
   std::optional<std::string> timeout;  ///< none: no limit
+  ServerFlags server;                  ///< --on URL, --schema NAME
 };
 
 /// `aigc shell`
@@ -129,6 +133,7 @@ struct ReportCommandOptions {
   std::string html;
   std::vector<std::string> params;
   std::string queries;
+  ServerFlags server;  ///< --on URL, --schema NAME
 };
 
 /// `aigc publish URL`

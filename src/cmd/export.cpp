@@ -1,6 +1,7 @@
 // aigc export: writes saved queries' results to files, with a manifest.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "base/error.h"
 #include "base/output_file.h"
@@ -8,9 +9,40 @@
 #include "cmd/query_options.h"
 #include "export/export.h"
 #include "export/xlsx_export.h"
+#include "postgres/pg_engine.h"
+#include "sqlite/sqlite_engine.h"
 #include "warehouse/warehouse.h"
 
 namespace aigc::cmd {
+
+namespace {
+
+/// What the export reads: the warehouse file, or the server --on names.
+class ExportSource {
+ public:
+  ExportSource(const ServerFlags& server, const fs::path& warehouse) : warehouse_(warehouse) {
+    if (server.on_server()) {
+      pg_ = open_server(server, Access::read_only);
+    } else {
+      file_.emplace(open_warehouse(warehouse, Access::read_only));  // built on first use; the export only reads
+      sqlite_.emplace(file_->getHandle());
+    }
+  }
+  engine::Connection& db() { return pg_ ? static_cast<engine::Connection&>(*pg_) : *sqlite_; }
+  WarehouseInfo info() {
+    WarehouseInfo info = WarehouseInfo::read(db(), warehouse_);
+    if (pg_) info.database = pg_->shown_target();
+    return info;
+  }
+
+ private:
+  fs::path warehouse_;
+  std::optional<SQLite::Database> file_;
+  std::optional<SqliteConnection> sqlite_;
+  std::unique_ptr<PgConnection> pg_;
+};
+
+}  // namespace
 
 void setup_export(CLI::App& app, GlobalOptions& global) {
   auto opts = std::make_shared<ExportCommandOptions>();
@@ -28,6 +60,7 @@ void setup_export(CLI::App& app, GlobalOptions& global) {
   add_format_option(sub, opts->out, "csv");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);
+  add_server_options(sub, opts->server);
   sub->footer(R"(Each file is written under a temporary name and renamed when complete, so an
 interrupted export never leaves a truncated file. With --all nothing is renamed
 until every query has run: a failure leaves DIR as it was. The extension
@@ -55,16 +88,16 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
   aigc::ExportOptions eo;
   eo.render = render_options(options.out);
   eo.params = parse_param_args(options.params);
-  const auto path = resolve_warehouse_path(global.db);
+  const fs::path path = options.server.on_server() ? fs::path() : resolve_warehouse_path(global.db);
   if (!options.xlsx.empty()) {
     if (!options.dir.empty() || options.output)
       throw UsageError("--xlsx names the workbook to write; leave out --dir and -o");
     if (options.format_given || options.out.bom || options.out.crlf || options.out.excel_safe)
       throw UsageError("--format, --bom, --crlf and --excel-safe are for text files, not --xlsx");
     check_output_path(options.xlsx, path);
-    auto db = open_warehouse(path, Access::read_only);
+    ExportSource source(options.server, path);
     const auto queries = options.all ? catalog.queries() : std::vector<SavedQuery>{catalog.find(options.name)};
-    auto summary = export_xlsx(db.getHandle(), queries, options.xlsx, eo.params, &out);
+    auto summary = export_xlsx(source.db(), queries, options.xlsx, eo.params, &out);
     std::uint64_t rows = 0;
     for (const auto& s : summary.sheets) rows += s.rows;
     (options.xlsx == "-" ? std::cerr : out)
@@ -75,8 +108,8 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
   if (options.all) {
     if (options.output) throw UsageError("-o names one file; with --all use --dir DIR");
     if (options.dir.empty()) throw UsageError("--all needs --dir DIR, the directory to write the files into");
-    auto db = open_warehouse(path, Access::read_only);  // built on first use; the export only reads
-    auto summary = export_all(db.getHandle(), WarehouseInfo::read(db.getHandle(), path), catalog, options.dir, eo);
+    ExportSource source(options.server, path);
+    auto summary = export_all(source.db(), source.info(), catalog, options.dir, eo);
     std::uint64_t rows = 0;
     for (const auto& q : summary.queries) rows += q.rows;
     out << "exported " << summary.queries.size() << " queries (" << rows << " rows) to " << summary.dir.string()
@@ -98,8 +131,8 @@ void run_export(const ExportCommandOptions& options, const GlobalOptions& global
   if (std::error_code ec; !options.dir.empty() && !fs::create_directories(options.dir, ec) && ec)
     throw DataError("cannot create directory " + options.dir + ": " + ec.message());
   eo.standard_output = &out;
-  auto db = open_warehouse(path, Access::read_only);
-  auto e = export_query(db.getHandle(), query, file, eo);
+  ExportSource source(options.server, path);
+  auto e = export_query(source.db(), query, file, eo);
   // The summary is a message: on standard error when the data itself went to standard output.
   (file == "-" ? std::cerr : out) << "exported " << e.name << " (" << e.rows << (e.rows == 1 ? " row" : " rows")
                                   << ") to " << e.file.string() << "\n";

@@ -4,6 +4,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
+#include "postgres/pg_engine.h"
 #include "query/catalog.h"
 #include "warehouse/warehouse.h"
 
@@ -15,6 +16,7 @@ void setup_queries(CLI::App& app, GlobalOptions& global) {
   sub->add_option("name", opts->name, "Show this query: description, parameters with their meaning, SQL");
   add_format_option(sub, opts->out, "table");
   add_queries_option(sub, opts->queries);
+  add_server_options(sub, opts->server);
   sub->footer(R"(Each saved query is a file queries/NAME.sql. Its parameters are read from the
 SQL itself and shown as its header declares them: NAME TYPE [bounds or
 accepted values] = DEFAULT, or '(required)' for one without a default.
@@ -37,6 +39,16 @@ void run_queries(const QueriesCommandOptions& options, const GlobalOptions& glob
   const auto catalog = QueryCatalog::resolve(options.queries);
   const SavedQuery* one = options.name.empty() ? nullptr : &catalog.find(options.name);
   RenderOptions ro = render_options(options.out);
+  if (options.server.on_server()) {
+    auto pg = open_server(options.server, Access::read_only);
+    if (one) {
+      describe_query(*pg, *one, out);
+      return;
+    }
+    if (ro.format == Format::table) ro.max_width = terminal_width_for(out);
+    list_queries(*pg, catalog, out, ro);
+    return;
+  }
   auto db = open_warehouse(resolve_warehouse_path(global.db), Access::read_only);
   if (one) {
     describe_query(db.getHandle(), *one, out);

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "base/error.h"
+#include "postgres/pg_engine.h"
+
 namespace aigc::cmd {
 
 void add_format_option(CLI::App* sub, OutputFlags& flags, const std::string& default_format) {
@@ -45,6 +48,24 @@ RenderOptions render_options(const OutputFlags& flags) {
   r.crlf = flags.crlf;
   r.null_text = flags.null_text;
   return r;
+}
+
+void add_server_options(CLI::App* sub, ServerFlags& flags) {
+  auto* on = sub->add_option("--on", flags.on,
+                             "Run on this PostgreSQL server instead of the warehouse file: a postgresql:// URL or a "
+                             "libpq keyword string (PGHOST, PGUSER, PGPASSWORD, ~/.pgpass and sslmode apply as in "
+                             "psql); the tables are those 'aigc publish' wrote");
+  sub->add_option("--schema", flags.schema, "With --on: the schema holding the published warehouse")
+      ->default_str("aigc")
+      ->needs(on);
+}
+
+std::unique_ptr<PgConnection> open_server(const ServerFlags& flags, Access access, std::optional<int> timeout_ms) {
+  if (flags.schema.empty()) throw UsageError("--schema needs a name");
+  PgSessionOptions session;
+  session.schema = flags.schema;
+  session.timeout_ms = timeout_ms;
+  return PgConnection::open(flags.on, access, session);
 }
 
 int stdout_terminal_width() {

@@ -4,12 +4,34 @@
 /// documents them the same way.
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/access.h"
 #include "render/render.h"
 
+namespace aigc {
+class PgConnection;
+}
+
 namespace aigc::cmd {
+
+/// --on URL and --schema NAME: run on a PostgreSQL server instead of the
+/// SQLite warehouse (issue 15).
+struct ServerFlags {
+  std::string on;               ///< a postgresql:// URL or libpq keyword string; empty: the SQLite warehouse
+  std::string schema = "aigc";  ///< the schema `aigc publish` wrote; search_path is set to it
+  bool on_server() const noexcept { return !on.empty(); }
+};
+
+/// --on URL and --schema NAME (which needs --on).
+void add_server_options(CLI::App* sub, ServerFlags& flags);
+/// Connects to the server --on names, with search_path set to --schema
+/// (which must exist). Throws DataError without ever showing a password.
+std::unique_ptr<PgConnection> open_server(const ServerFlags& flags, Access access,
+                                          std::optional<int> timeout_ms = std::nullopt);
 
 /// The output options as given on the command line.
 struct OutputFlags {

@@ -6,6 +6,7 @@
 #include "base/output_file.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
+#include "postgres/pg_engine.h"
 #include "report/html_report.h"
 #include "warehouse/warehouse.h"
 
@@ -21,6 +22,7 @@ void setup_report(CLI::App& app, GlobalOptions& global) {
       ->required();
   add_param_option(sub, opts->params);
   add_queries_option(sub, opts->queries);
+  add_server_options(sub, opts->server);
   sub->footer(R"(One self-contained file: styles inline, charts as inline SVG, no scripts, and
 nothing loaded from the network (a Content-Security-Policy forbids it), so it
 opens anywhere, offline, and prints cleanly. A table of contents, then one
@@ -42,6 +44,17 @@ void run_report(const ReportCommandOptions& options, const GlobalOptions& global
   const auto catalog = QueryCatalog::resolve(options.queries);
   HtmlReportOptions ro;
   ro.params = parse_param_args(options.params);
+  if (options.server.on_server()) {
+    check_output_path(options.html, {});
+    ro.standard_output = &out;
+    auto pg = open_server(options.server, Access::read_only);
+    WarehouseInfo info = WarehouseInfo::read(*pg, {});
+    info.database = pg->shown_target();
+    auto s = write_html_report_file(*pg, info, catalog, options.html, ro);
+    (options.html == "-" ? std::cerr : out) << "wrote " << options.html << ": " << s.sections << " sections, "
+                                            << s.charts << " charts, " << s.rows << " rows\n";
+    return;
+  }
   const auto path = resolve_warehouse_path(global.db);
   check_output_path(options.html, path);  // a bad path is reported before the warehouse is opened
   ro.standard_output = &out;

@@ -5,6 +5,7 @@
 #include "base/output_file.h"
 #include "cmd/commands.h"
 #include "cmd/query_options.h"
+#include "postgres/pg_engine.h"
 #include "query/catalog.h"
 #include "warehouse/warehouse.h"
 
@@ -21,6 +22,7 @@ void setup_run(CLI::App& app, GlobalOptions& global) {
                   "temporary file is renamed; a device or pipe is written in place; never the warehouse)");
   add_csv_options(sub, opts->out);
   add_queries_option(sub, opts->queries);
+  add_server_options(sub, opts->server);
   sub->footer(R"(Parameters are bound to the statement, never pasted into its SQL. Each takes
 what the query's header declares ('aigc queries NAME' shows it): a type
 (integer, real, number or text), maybe bounds or a list of accepted values. A
@@ -46,6 +48,22 @@ void run_run(const RunCommandOptions& options, const GlobalOptions& global, std:
   catalog.find(options.name);  // an unknown name is reported before anything else happens
   const auto args = parse_param_args(options.params);
   RenderOptions ro = render_options(options.out);
+  if (options.server.on_server()) {
+    const bool to_stdout = !options.output || *options.output == "-";
+    if (!to_stdout) check_output_path(*options.output, {});
+    auto pg = open_server(options.server, Access::read_only);
+    if (to_stdout) {
+      if (ro.format == Format::table) ro.max_width = terminal_width_for(out);
+      run_saved_query(*pg, catalog, options.name, args, out, ro);
+      out.flush();
+      return;
+    }
+    OutputFile file(*options.output, {});
+    auto rows = run_saved_query(*pg, catalog, options.name, args, file.stream(), ro);
+    file.commit();
+    std::cerr << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << *options.output << "\n";
+    return;
+  }
   const auto warehouse = resolve_warehouse_path(global.db);
   const bool to_stdout = !options.output || *options.output == "-";
   if (!to_stdout) check_output_path(*options.output, warehouse);  // before the warehouse is opened (or built)

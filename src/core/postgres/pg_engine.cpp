@@ -248,16 +248,25 @@ void PgCursor::describe() {
     const char* state = prepared ? pq.PQresultErrorField(prepared.get(), PG_DIAG_SQLSTATE) : nullptr;
     const std::string_view sqlstate = state ? state : "";
     const bool types_unsettled =
-        !parameters_.empty() &&
-        (sqlstate == "42P18" || sqlstate == "42725" || sqlstate == "42883" || sqlstate == "42804");
-    if (types_unsettled) return;
-    throw DataError(connection_.error_text(prepared.get()));
+        !parameters_.empty() && (sqlstate == "42P18" || sqlstate == "42P08" || sqlstate == "42725" ||
+                                 sqlstate == "42883" || sqlstate == "42804");
+    if (!types_unsettled) throw DataError(connection_.error_text(prepared.get()));
+    // (:term IS NULL OR term = :term) leaves PostgreSQL unable to infer a
+    // type: the statement is described, and run, with its values' types
+    // (text and NULL as text) once they are bound.
+    describe_when_bound_ = true;
+    return;
   }
   Result described(pq.PQdescribePrepared(conn, ""));
-  if (described && pq.PQresultStatus(described.get()) == PGRES_COMMAND_OK) set_columns(described.get());
+  if (described && pq.PQresultStatus(described.get()) == PGRES_COMMAND_OK) {
+    set_columns(described.get());
+    described_types_.resize(static_cast<std::size_t>(pq.PQnparams(described.get())));
+    for (std::size_t i = 0; i < described_types_.size(); ++i)
+      described_types_[i] = pq.PQparamtype(described.get(), static_cast<int>(i));
+  }
 }
 
-void PgCursor::set_columns(const PGresult* result) {
+void PgCursor::set_columns(const PGresult* result) const {
   const LibPq& pq = libpq();
   const int n = pq.PQnfields(result);
   columns_.resize(static_cast<std::size_t>(n));
@@ -265,6 +274,36 @@ void PgCursor::set_columns(const PGresult* result) {
   for (int i = 0; i < n; ++i) {
     columns_[static_cast<std::size_t>(i)].name = pq.PQfname(result, i);
     columns_[static_cast<std::size_t>(i)].type = pq.PQftype(result, i);
+  }
+}
+
+/// The types a statement is sent with: int8 and float8 as bound; text and
+/// NULL as the server inferred for their place, or text where it could not.
+static std::vector<Oid> types_to_send(const std::vector<Oid>& bound, const std::vector<Oid>& described) {
+  std::vector<Oid> types(bound.size());
+  for (std::size_t i = 0; i < bound.size(); ++i)
+    types[i] = bound[i] != 0 ? bound[i] : i < described.size() ? described[i] : 25;
+  return types;
+}
+
+int PgCursor::column_count() const {
+  if (describe_when_bound_ && state_ == State::ready) describe_with_bound_types();
+  return static_cast<int>(columns_.size());
+}
+
+void PgCursor::describe_with_bound_types() const {
+  const LibPq& pq = libpq();
+  connection_.take_turn(nullptr);
+  std::vector<Oid> bound;
+  for (const Param& p : params_) bound.push_back(p.type);
+  const std::vector<Oid> types = types_to_send(bound, {});
+  PGconn* conn = connection_.handle();
+  Result prepared(pq.PQprepare(conn, "", sql_.c_str(), static_cast<int>(types.size()), types.data()));
+  if (!prepared || pq.PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return;  // running it will say why
+  Result described(pq.PQdescribePrepared(conn, ""));
+  if (described && pq.PQresultStatus(described.get()) == PGRES_COMMAND_OK) {
+    set_columns(described.get());
+    describe_when_bound_ = false;  // once: the names stay, and each row brings its types
   }
 }
 
@@ -318,15 +357,16 @@ void PgCursor::bind_text(int index, std::string_view value) {
 void PgCursor::send() {
   const LibPq& pq = libpq();
   connection_.take_turn(this);
-  std::vector<Oid> types(params_.size());
+  std::vector<Oid> bound;
   std::vector<const char*> values(params_.size());
   for (std::size_t i = 0; i < params_.size(); ++i) {
-    types[i] = params_[i].type;
+    bound.push_back(params_[i].type);
     values[i] = params_[i].null ? nullptr : params_[i].text.c_str();
   }
+  const std::vector<Oid> types = types_to_send(bound, described_types_);
   PGconn* conn = connection_.handle();
-  if (!pq.PQsendQueryParams(conn, sql_.c_str(), static_cast<int>(params_.size()), types.data(), values.data(),
-                            nullptr, nullptr, 0))
+  if (!pq.PQsendQueryParams(conn, sql_.c_str(), static_cast<int>(params_.size()), types.data(), values.data(), nullptr,
+                            nullptr, 0))
     throw DataError(connection_.error_text(nullptr));
   sending_ = true;
   pq.PQsetSingleRowMode(conn);

@@ -39,8 +39,8 @@ class PgCursor;
 
 /// What to set up on a new connection besides the access.
 struct PgSessionOptions {
-  std::string schema;                ///< search_path (must exist); empty: the server's default
-  std::optional<int> timeout_ms;     ///< statement_timeout; none: the server's default
+  std::string schema;             ///< search_path (must exist); empty: the server's default
+  std::optional<int> timeout_ms;  ///< statement_timeout; none: the server's default
 };
 
 class PgConnection final : public engine::Connection {
@@ -89,7 +89,7 @@ class PgConnection final : public engine::Connection {
   Access access_;
   std::string shown_;
   std::vector<std::string> passwords_;  ///< those written in the connection string, hidden in messages
-  PgCursor* active_ = nullptr;  ///< the cursor whose rows are being sent
+  PgCursor* active_ = nullptr;          ///< the cursor whose rows are being sent
 };
 
 class PgCursor final : public engine::Cursor {
@@ -115,7 +115,7 @@ class PgCursor final : public engine::Cursor {
   void reset() override;
   bool read_only() const override { return reads_only_; }
 
-  int column_count() const override { return static_cast<int>(columns_.size()); }
+  int column_count() const override;
   std::string_view column_name(int i) const override { return columns_[static_cast<std::size_t>(i)].name; }
   engine::ColumnType column_type(int i) override { return cell(i).type; }
   std::int64_t column_int64(int i) override;
@@ -149,19 +149,24 @@ class PgCursor final : public engine::Cursor {
   void keep_remaining() noexcept;
   /// Reads and drops what is left of the running query.
   void finish_query() noexcept;
-  void set_columns(const PGresult* result);
+  void set_columns(const PGresult* result) const;
+  void describe_with_bound_types() const;
 
   PgConnection& connection_;
   std::string sql_;
   std::vector<std::string> parameters_;  ///< ":name" for $1...
   std::vector<Param> params_;
   bool reads_only_;
-  std::vector<Column> columns_;
+  mutable std::vector<Column> columns_;
+  /// The statement could not be described without its values' types: it
+  /// is described with them when its columns are first asked for.
+  mutable bool describe_when_bound_ = false;
+  std::vector<Oid> described_types_;  ///< the parameters' types as the server inferred them; empty if it could not
   enum class State { ready, running, done } state_ = State::ready;
-  bool sending_ = false;              ///< the server is still sending this cursor's results
-  std::deque<Result> kept_;           ///< results read while another cursor needed the connection
-  Result row_;                        ///< the current row (a single-row result)
-  std::vector<std::string> decoded_;  ///< per column: a bytea's bytes for the current row
+  bool sending_ = false;                      ///< the server is still sending this cursor's results
+  std::deque<Result> kept_;                   ///< results read while another cursor needed the connection
+  Result row_;                                ///< the current row (a single-row result)
+  mutable std::vector<std::string> decoded_;  ///< per column: a bytea's bytes for the current row
 };
 
 }  // namespace aigc

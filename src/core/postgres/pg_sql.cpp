@@ -29,9 +29,7 @@ std::string_view dollar_tag(std::string_view sql, std::size_t at) {
   return {};
 }
 
-[[noreturn]] void unterminated(const char* what) {
-  throw DataError(std::string("the SQL ends inside ") + what);
-}
+[[noreturn]] void unterminated(const char* what) { throw DataError(std::string("the SQL ends inside ") + what); }
 
 }  // namespace
 
@@ -117,7 +115,8 @@ ScannedStatement scan_first_statement(std::string_view sql) {
       }
       continue;
     }
-    if (is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) != 0) {  // a word (keyword, identifier, number): '$' inside it is part of it
+    if (is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) !=
+                                 0) {  // a word (keyword, identifier, number): '$' inside it is part of it
       while (i < sql.size() && is_ident_char(sql[i])) ++i;
       continue;
     }

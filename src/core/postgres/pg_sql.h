@@ -15,10 +15,10 @@ namespace aigc::pg {
 
 /// The first statement of some SQL, ready for libpq.
 struct ScannedStatement {
-  std::string sql;                       ///< the statement with :name etc. as $n, without its ';'
-  std::vector<std::string> parameters;   ///< ":name" for $1, $2 ... (each name once)
-  std::size_t consumed = 0;              ///< bytes of the input up to and including the ';'
-  bool empty = true;                     ///< only whitespace and comments before the ';' (or the end)
+  std::string sql;                      ///< the statement with :name etc. as $n, without its ';'
+  std::vector<std::string> parameters;  ///< ":name" for $1, $2 ... (each name once)
+  std::size_t consumed = 0;             ///< bytes of the input up to and including the ';'
+  bool empty = true;                    ///< only whitespace and comments before the ';' (or the end)
 };
 
 /// Scans the first statement of `sql`. Throws DataError for a positional

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "base/error.h"
@@ -718,14 +719,38 @@ const ParamDecl* SavedQuery::param(std::string_view name) const {
 // ---------------------------------------------------------------------------
 // QueryCatalog
 
+namespace {
+
+/// Gives each query of `queries` its PostgreSQL variant from `variants`
+/// (name -> {file, text}); a variant without its query is an error.
+void attach_postgres_variants(std::vector<SavedQuery>& queries,
+                              const std::map<std::string, std::pair<std::string, std::string>>& variants) {
+  for (const auto& [name, variant] : variants) {
+    auto it = std::find_if(queries.begin(), queries.end(), [&](const SavedQuery& q) { return q.name == name; });
+    if (it == queries.end())
+      throw DataError(variant.first + ": a PostgreSQL variant of query " + name + ", which has no " + name + ".sql");
+    it->postgres_file = variant.first;
+    it->postgres_sql = variant.second;
+  }
+}
+
+}  // namespace
+
 QueryCatalog QueryCatalog::embedded() {
   QueryCatalog c;
   c.origin_ = "embedded";
+  std::map<std::string, std::pair<std::string, std::string>> variants;
   for (const auto& r : embedded_files("queries/")) {
     fs::path p(r.path);
     if (p.extension() != ".sql") continue;
+    if (p.parent_path() == "queries/postgresql") {
+      variants[p.stem().string()] = {std::string(r.path), std::string(r.data)};
+      continue;
+    }
+    if (p.parent_path() != "queries") continue;
     c.queries_.push_back(SavedQuery::parse(p.stem().string(), std::string(r.path), std::string(r.data)));
   }
+  attach_postgres_variants(c.queries_, variants);
   return c;
 }
 
@@ -748,6 +773,20 @@ QueryCatalog QueryCatalog::from_directory(const fs::path& dir) {
     if (!in && !in.eof()) throw DataError("cannot read " + f.string());
     c.queries_.push_back(SavedQuery::parse(f.stem().string(), f.string(), text.str()));
   }
+  // DIR/postgresql/NAME.sql: PostgreSQL variants, if there are any.
+  std::map<std::string, std::pair<std::string, std::string>> variants;
+  const fs::path variant_dir = dir / "postgresql";
+  if (fs::is_directory(variant_dir, ec)) {
+    for (const auto& entry : fs::directory_iterator(variant_dir, ec)) {
+      if (entry.path().extension() != ".sql" || !entry.is_regular_file(ec)) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (!in && !in.eof()) throw DataError("cannot read " + entry.path().string());
+      variants[entry.path().stem().string()] = {entry.path().string(), text.str()};
+    }
+  }
+  attach_postgres_variants(c.queries_, variants);
   return c;
 }
 
@@ -808,7 +847,10 @@ PreparedQuery::PreparedQuery(sqlite3* db, SavedQuery query) : query_(std::move(q
 }
 
 void PreparedQuery::prepare(engine::Connection& db) {
-  const std::string& sql = query_.sql;
+  // A query with a PostgreSQL variant runs it there (engine_name() is the
+  // engine's own, constant name).
+  const bool variant = !query_.postgres_sql.empty() && db.engine_name() == "PostgreSQL";
+  const std::string& sql = variant ? query_.postgres_sql : query_.sql;
   std::string_view rest;
   try {
     cursor_ = db.prepare_first(sql, rest);

@@ -137,6 +137,11 @@ struct SavedQuery {
   std::vector<std::string> sections;  ///< report_section.section_id values
   std::vector<ParamDecl> params;
   std::string sql;  ///< the whole file: SQLite skips the header comments
+  /// postgresql/NAME.sql beside the query's file: the SQL PostgreSQL runs
+  /// instead of `sql`, for a query whose SQL cannot serve both engines
+  /// with the same result. Empty: `sql` runs on both.
+  std::string postgres_sql;
+  std::string postgres_file;  ///< that file, for messages
 
   /// Parses a file's text. Throws DataError "FILE:LINE: what is wrong".
   static SavedQuery parse(std::string name, std::string file, std::string text);
