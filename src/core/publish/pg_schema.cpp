@@ -289,6 +289,10 @@ PgTable translate_table(sqlite3* db, const std::string& table) {
     const PgType type = pg_type_of(c, info.strict);
     out.columns.push_back({c.name, type});
     out.create += (i ? ", " : "") + pg_identifier(c.name) + " " + std::string(pg_type_name(type));
+    // SQLite compares text byte by byte (BINARY); so does PostgreSQL's "C"
+    // collation, whatever the server's default: ORDER BY, keys and the saved
+    // queries' results come out as on SQLite.
+    if (type == PgType::text) out.create += " COLLATE \"C\"";
     if (c.not_null) out.create += " NOT NULL";
     if (c.has_default) {
       try {
