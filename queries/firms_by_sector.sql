@@ -22,5 +22,5 @@ JOIN firm AS f USING (firm_id)
 WHERE f.source_note IS NULL
 UNION ALL
 SELECT '研究机构与数据来源', src.kind, count(*), group_concat(coalesce(src.name_zh, src.name_en), '、')
-FROM (SELECT * FROM firm WHERE kind <> 'company' AND source_note IS NULL ORDER BY kind, rowid) AS src
+FROM (SELECT * FROM firm WHERE kind <> 'company' AND source_note IS NULL ORDER BY kind, source_line, firm_id) AS src
 GROUP BY src.kind;

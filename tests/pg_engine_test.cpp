@@ -457,11 +457,9 @@ namespace {
 /// Saved queries whose output on PostgreSQL is known to differ from their
 /// golden file, each with the reason. The test prints this list every run,
 /// and fails if one of them starts to match (then it leaves the list).
-const std::map<std::string, std::string> kKnownDifferences = {
-    {"firms_by_sector",
-     "the research sources are listed in SQLite's rowid order (the seed file's order), which no column holds and "
-     "PostgreSQL has no rowid; its variant lists them by source line: same firms, another order in one cell"},
-};
+// None left: firms_by_sector listed the research sources in SQLite's rowid
+// order, which PostgreSQL has no equal of; both now order them by source line.
+const std::map<std::string, std::string> kKnownDifferences = {};
 
 }  // namespace
 

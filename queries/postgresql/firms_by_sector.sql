@@ -1,6 +1,6 @@
 -- PostgreSQL variant of queries/firms_by_sector.sql (same columns, same rows):
--- string_agg(... ORDER BY) for group_concat over an ordered subquery (firm
--- rows in their source order where SQLite reads them in rowid order).
+-- string_agg(... ORDER BY) for group_concat over an ordered subquery, in the
+-- same order (source line, then key).
 SELECT i.name_zh AS sector, 'case study' AS role, count(*) AS firms,
        string_agg(coalesce(f.name_zh, f.name_en), '、' ORDER BY fi.source_line) AS names
 FROM firm_industry AS fi
