@@ -998,8 +998,8 @@ TEST_CASE("serve: a bad parameter is 400 naming it, on the API and on the page")
   // A query with a required integer parameter, beside the shipped ones.
   const auto queries = w.dir / "queries";
   test::fs::create_directories(queries);
-  for (const auto& e : test::fs::directory_iterator(test::source_dir() / "queries"))
-    test::fs::copy_file(e.path(), queries / e.path().filename());
+  // The shipped queries with their PostgreSQL variants (queries/postgresql/).
+  test::fs::copy(test::source_dir() / "queries", queries, test::fs::copy_options::recursive);
   test::write_file(queries / "by_year.sql",
                    "-- title: by year\n-- scope: analysis\n-- description: a required integer\n"
                    "-- param: year integer between 2000 and 2030 -- the year\n"
@@ -1451,8 +1451,8 @@ TEST_CASE("serve: a query over the time limit is 504 within the limit, and the s
   Warehouse w;
   const auto queries = w.dir / "queries";
   test::fs::create_directories(queries);
-  for (const auto& e : test::fs::directory_iterator(test::source_dir() / "queries"))
-    test::fs::copy_file(e.path(), queries / e.path().filename());
+  // The shipped queries with their PostgreSQL variants (queries/postgresql/).
+  test::fs::copy(test::source_dir() / "queries", queries, test::fs::copy_options::recursive);
   test::write_file(queries / "endless.sql",
                    "-- title: endless\n-- scope: analysis\n-- description: never ends\n" + kEndless + ";\n");
   ServeProcess s(w.db, {"--timeout", "0.5"}, {"AIGC_QUERIES=" + queries.string()});
