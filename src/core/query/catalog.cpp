@@ -725,7 +725,10 @@ namespace {
 /// (name -> {file, text}); a variant without its query is an error.
 void attach_postgres_variants(std::vector<SavedQuery>& queries,
                               const std::map<std::string, std::pair<std::string, std::string>>& variants) {
-  for (const auto& [name, variant] : variants) {
+  for (const auto& entry : variants) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& name = entry.first;
+    const auto& variant = entry.second;
     auto it = std::find_if(queries.begin(), queries.end(), [&](const SavedQuery& q) { return q.name == name; });
     if (it == queries.end())
       throw DataError(variant.first + ": a PostgreSQL variant of query " + name + ", which has no " + name + ".sql");
